@@ -1,0 +1,16 @@
+"""Shared code for the MNIST Digit Identifier notebook series.
+
+Each module covers one concern and is introduced in the notebook that teaches it:
+
+- ``helpers.setup``: the one call a notebook's first cell makes (seeds, quiet logs, style).
+- ``helpers.data``: loading the MNIST copy that ships with the project.
+- ``helpers.model``: building, training, saving and re-loading the dense network.
+- ``helpers.plots``: every figure the series draws more than once.
+- ``helpers.preprocess``: turning any digit image into an MNIST-style 28x28 input.
+- ``helpers.widgets``: the draw-a-digit canvas.
+
+Importing this package imports nothing heavy, so ``helpers.setup`` can quieten
+TensorFlow before TensorFlow is first imported.
+"""
+
+__version__ = "1.0.0"

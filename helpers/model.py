@@ -1,0 +1,95 @@
+"""Build, train, save and re-load the series' dense network (784 -> 128 -> 10).
+
+Notebook 02 builds the network line by line and notebook 03 trains it; the same code
+lives here so that notebooks 04 onwards can load the trained model, or train it
+themselves when run first.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from helpers.data import load_mnist
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+FULL_MODEL_NAME = "dense_full"
+# The full-data recipe of notebook 03: every training image, 10% held out for validation.
+FULL_EPOCHS = 10
+FULL_BATCH_SIZE = 32
+VALIDATION_SPLIT = 0.1
+SEED = 42
+
+
+def build_dense_model(hidden_units: int = 128) -> keras.Model:
+    """The original network, compiled: 28x28 input -> Flatten -> Dense(relu) -> Dense(10, softmax).
+
+    101,770 trainable parameters at 128 hidden units:
+    784 * 128 + 128 weights and biases into the hidden layer, 128 * 10 + 10 into the output.
+    """
+    model = keras.Sequential([
+        keras.Input(shape=(28, 28)),
+        keras.layers.Flatten(),
+        keras.layers.Dense(hidden_units, activation="relu"),
+        keras.layers.Dense(10, activation="softmax"),
+    ], name=f"dense_{hidden_units}")
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def scale_pixels(images: np.ndarray) -> np.ndarray:
+    """uint8 pixels 0-255 -> float32 in [0, 1], as the network expects."""
+    return images.astype("float32") / 255.0
+
+
+def train_dense_model(x_train: np.ndarray, y_train: np.ndarray, *, hidden_units: int = 128,
+                      epochs: int = FULL_EPOCHS, batch_size: int = FULL_BATCH_SIZE,
+                      validation_split: float = VALIDATION_SPLIT, verbose: int = 2,
+                      seed: int = SEED) -> tuple[keras.Model, keras.callbacks.History]:
+    """Seed, build and fit the dense network on scaled images; return it and its history."""
+    keras.utils.set_random_seed(seed)
+    model = build_dense_model(hidden_units)
+    history = model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size,
+                        validation_split=validation_split, verbose=verbose)
+    return model, history
+
+
+def model_path(name: str, models_dir: Path | None = None) -> Path:
+    """Where the model called ``name`` is saved: ``models/<name>.keras``."""
+    return Path(models_dir or MODELS_DIR) / f"{name}.keras"
+
+
+def save_model(model: keras.Model, name: str, models_dir: Path | None = None) -> Path:
+    """Save ``model`` as ``models/<name>.keras`` (creating ``models/``) and return the path."""
+    path = model_path(name, models_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    model.save(path)
+    return path
+
+
+def load_or_train(name: str = FULL_MODEL_NAME, *, models_dir: Path | None = None,
+                  hidden_units: int = 128, epochs: int = FULL_EPOCHS, batch_size: int = FULL_BATCH_SIZE,
+                  train_size: int | None = None, verbose: int = 0) -> keras.Model:
+    """Return a trained model: ``models/<name>.keras`` if it loads, else train it now and save it.
+
+    Training uses notebook 03's full-data recipe (or the arguments given), seeded, so
+    the model is the same whichever notebook trains it first. A file that cannot be
+    read is reported in one line and trained over.
+    """
+    path = model_path(name, models_dir)
+    if path.exists():
+        try:
+            return keras.models.load_model(path, safe_mode=True)
+        except Exception as error:  # a truncated, foreign or garbage file
+            print(f"Warning: could not load {path} ({type(error).__name__}); training it again.",
+                  file=sys.stderr)
+    (x_train, y_train), _ = load_mnist()
+    x_train, y_train = scale_pixels(x_train[:train_size]), y_train[:train_size]
+    print(f"Training {name} on {len(x_train):,} images for {epochs} epochs (about a minute)...")
+    model, _ = train_dense_model(x_train, y_train, hidden_units=hidden_units, epochs=epochs,
+                                 batch_size=batch_size, verbose=verbose)
+    save_model(model, name, models_dir)
+    return model

@@ -1,0 +1,16 @@
+"""Self-check cells: a learner runs them to test their understanding or their code."""
+
+from __future__ import annotations
+
+
+def check(correct: bool, *, praise: str = "", hint: str) -> bool:
+    """Print "✓ Correct" (with ``praise``) or "✗ Not yet" with a ``hint``; return ``correct``.
+
+    Used by self-check cells so that a wrong answer teaches instead of crashing::
+
+        check(answer == 101_770, praise="that is 784*128 + 128 + 128*10 + 10.",
+              hint="count weights and biases of both Dense layers.")
+    """
+    message = f"✓ Correct{': ' + praise if praise else '.'}" if correct else f"✗ Not yet. Hint: {hint}"
+    print(message)
+    return correct

@@ -1,0 +1,103 @@
+"""The one call a notebook's first cell makes: seeds, quiet logs, plot style, checks.
+
+Call :func:`setup_notebook` before anything imports TensorFlow: TensorFlow prints its
+start-up log lines when it is first imported, and this is where they are kept out of
+the notebook.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from importlib.metadata import PackageNotFoundError, version
+
+from packaging.version import Version
+
+# The oldest versions the series is tested with: Google Colab's stack (see README).
+MINIMUM_VERSIONS = {
+    "tensorflow": "2.20",
+    "keras": "3.13",
+    "numpy": "2.0",
+    "matplotlib": "3.10",
+    "seaborn": "0.13",
+}
+DEFAULT_SEED = 42
+# The series' home on GitHub: every notebook's Colab badge and set-up cell name it (a test checks).
+REPOSITORY = "Supposeduck30/mnist-digit-identifier-neural-network"
+
+
+def in_colab() -> bool:
+    """True when running inside Google Colab."""
+    return "google.colab" in sys.modules
+
+
+@contextlib.contextmanager
+def silenced_stderr_fd() -> Iterator[None]:
+    """Send file descriptor 2 to /dev/null for the duration of the block.
+
+    TensorFlow's C++ start-up messages ("oneDNN custom operations are on", "Could not
+    find cuda drivers") are written before its logging is configured, straight to
+    fd 2, so ``TF_CPP_MIN_LOG_LEVEL`` cannot hide them. Python exceptions still raise.
+    """
+    sys.stderr.flush()
+    saved_fd = os.dup(2)
+    devnull_fd = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull_fd, 2)
+        yield
+    finally:
+        os.dup2(saved_fd, 2)
+        os.close(saved_fd)
+        os.close(devnull_fd)
+
+
+def import_tensorflow_quietly() -> None:
+    """Import TensorFlow and Keras with their C++ logging turned down and start-up lines hidden."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if "tensorflow" in sys.modules:
+        return
+    with silenced_stderr_fd():
+        import keras  # noqa: F401
+        import tensorflow  # noqa: F401
+
+
+def version_problems(minimums: dict[str, str] = MINIMUM_VERSIONS) -> list[str]:
+    """Return one plain sentence for each package that is missing or older than needed."""
+    problems = []
+    for package, minimum in minimums.items():
+        try:
+            installed = version(package)
+        except PackageNotFoundError:
+            problems.append(f"{package} is not installed (need {minimum} or newer).")
+            continue
+        if Version(installed) < Version(minimum):
+            problems.append(f"{package} {installed} is older than the {minimum} this series needs.")
+    return problems
+
+
+def setup_notebook(seed: int = DEFAULT_SEED, *, presentation: bool = False) -> None:
+    """Prepare a notebook (or script) for the series, and say in one line what it found.
+
+    - hides TensorFlow's start-up log lines and imports it;
+    - seeds Python, NumPy and TensorFlow (``keras.utils.set_random_seed``) and makes
+      TensorFlow's operations deterministic, so a re-run prints the same numbers;
+    - sets the series' plot style (``presentation=True`` for large projector fonts);
+    - warns, in plain words, about packages older than the series needs.
+
+    Safe to call again: it re-seeds, which is how a notebook restarts a random sequence.
+    """
+    import_tensorflow_quietly()
+    import keras
+    import tensorflow as tf
+
+    from helpers.plots import use_series_style
+
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
+    use_series_style(presentation=presentation)
+    for problem in version_problems():
+        print(f"Warning: {problem} Install the tested versions with `pip install -r requirements.txt`.")
+    where = "Google Colab" if in_colab() else "this computer"
+    print(f"Ready on {where}: TensorFlow {tf.__version__}, Keras {keras.__version__}, seed {seed}.")

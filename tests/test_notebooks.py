@@ -1,0 +1,123 @@
+"""Notebook hygiene and teaching structure: what nbval alone would let through.
+
+nbval passes a code cell that has no stored output, and a ``%magic`` usage error, without
+checking anything; these tests fail on those, and check every notebook has the parts a
+classroom needs (objectives, time, prerequisites, self-checks, summary, glossary,
+exercises with hidden solutions, discussion questions) and the same Colab set-up.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from helpers.setup import REPOSITORY
+
+NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("0*.ipynb"))
+TF_LOG_LINE = re.compile(r"^[IWEF]\d{4} \d\d:\d\d:\d\d|absl::InitializeLog|oneDNN custom operations|cuda",
+                         re.M)
+MAX_CODE_LINES = 15
+REQUIRED_HEADINGS = ["Learning objectives", "Estimated time", "Prerequisites", "Summary", "Glossary",
+                     "Exercises", "Discussion"]
+
+
+def cells(notebook: Path) -> list[dict]:
+    return json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+
+
+def source(cell: dict) -> str:
+    return "".join(cell["source"])
+
+
+def code_cells(notebook: Path) -> list[dict]:
+    return [cell for cell in cells(notebook) if cell["cell_type"] == "code"]
+
+
+def markdown(notebook: Path) -> str:
+    return "\n".join(source(cell) for cell in cells(notebook) if cell["cell_type"] == "markdown")
+
+
+def stream_text(cell: dict, name: str) -> str:
+    return "".join("".join(o.get("text", "")) for o in cell.get("outputs", [])
+                   if o["output_type"] == "stream" and o.get("name") == name)
+
+
+def test_the_series_has_its_notebooks():
+    assert [nb.name[:2] for nb in NOTEBOOKS] == [f"{n:02d}" for n in range(1, len(NOTEBOOKS) + 1)]
+    assert len(NOTEBOOKS) >= 1
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
+def notebook(request) -> Path:
+    return request.param
+
+
+def test_execution_counts_run_one_to_n(notebook):
+    counts = [cell["execution_count"] for cell in code_cells(notebook)]
+    assert counts == list(range(1, len(counts) + 1)), "refresh with scripts/refresh_notebooks.sh"
+
+
+def test_every_code_cell_has_stored_output(notebook):
+    empty = [source(cell)[:60] for cell in code_cells(notebook) if not cell["outputs"]]
+    assert not empty, f"nbval checks nothing in these cells; make each show a result: {empty}"
+
+
+def test_no_errors_usage_errors_or_tensorflow_logs_stored(notebook):
+    for cell in code_cells(notebook):
+        assert not [o for o in cell["outputs"] if o["output_type"] == "error"], source(cell)[:80]
+        everything = stream_text(cell, "stdout") + stream_text(cell, "stderr")
+        assert "UsageError" not in everything, source(cell)[:80]
+        assert not TF_LOG_LINE.search(stream_text(cell, "stderr")), source(cell)[:80]
+
+
+def test_prose_before_every_code_cell_and_cells_short(notebook):
+    all_cells = cells(notebook)
+    for previous, cell in zip(all_cells, all_cells[1:]):
+        if cell["cell_type"] == "code":
+            assert previous["cell_type"] == "markdown", f"no prose before: {source(cell)[:80]}"
+            lines = [line for line in source(cell).splitlines() if line.strip()]
+            assert len(lines) <= MAX_CODE_LINES, f"cell too long ({len(lines)} lines): {source(cell)[:80]}"
+
+
+def test_ignored_outputs_are_followed_by_a_checked_cell(notebook):
+    code = code_cells(notebook)
+    for index, cell in enumerate(code):
+        if "NBVAL_IGNORE_OUTPUT" in source(cell):
+            assert index + 1 < len(code), "an ignored cell cannot be the last code cell"
+            follower = code[index + 1]
+            assert "NBVAL_IGNORE_OUTPUT" not in source(follower) and follower["outputs"], (
+                f"after the ignored cell {source(cell)[:60]!r} comes no checked summary")
+
+
+def test_teaching_structure(notebook):
+    text = markdown(notebook)
+    headings = re.findall(r"^#+\s*(.+)$", text, re.M)
+    for required in REQUIRED_HEADINGS:
+        assert any(required.lower() in heading.lower() for heading in headings), f"no '{required}' heading"
+    objectives = text.split("Learning objectives", 1)[1].split("\n#", 1)[0]
+    assert 3 <= len(re.findall(r"^\s*[-*\d]", objectives, re.M)) <= 5, "3 to 5 learning objectives"
+    exercises = text.split("Exercises", 1)[1]
+    assert exercises.count("<details>") >= 3 and exercises.count("</details>") >= 3, "3 solutions in <details>"
+
+
+def test_at_least_two_passing_self_checks(notebook):
+    checks = [cell for cell in code_cells(notebook) if source(cell).lstrip().startswith("# Self-check")]
+    assert len(checks) >= 2
+    for cell in checks:
+        assert "✗ Not yet" not in stream_text(cell, "stdout"), "stored self-checks must pass"
+
+
+def test_colab_badge_and_setup_cell_name_the_one_repository(notebook):
+    first = source(cells(notebook)[0])
+    badge = f"https://colab.research.google.com/github/{REPOSITORY}/blob/main/notebooks/{notebook.name}"
+    assert badge in first, "the first cell carries this notebook's Colab badge"
+    setup = source(code_cells(notebook)[0])
+    assert f'REPOSITORY = "{REPOSITORY}"' in setup and "setup_notebook(" in setup
+    assert "pip install" not in setup, "Colab's TensorFlow and numpy must not be reinstalled"
+
+
+def test_every_notebook_uses_the_same_setup_cell():
+    setups = {nb.name: source(code_cells(nb)[0]).split("setup_notebook(")[0] for nb in NOTEBOOKS}
+    assert len(set(setups.values())) == 1, setups
