@@ -6,6 +6,9 @@ Each module covers one concern and is introduced in the notebook that teaches it
 - ``helpers.data``: loading the MNIST copy that ships with the project.
 - ``helpers.model``: building, training, saving and re-loading the dense network.
 - ``helpers.plots``: every figure the series draws more than once.
+- ``helpers.evaluate``: what lies behind the accuracy: per-digit confidence, confusion matrix,
+  precision and recall, the most and least confident answers (notebook 04).
+- ``helpers.sampling``: one reproducible random test image of every digit (notebook 05).
 - ``helpers.preprocess``: turning any digit image into an MNIST-style 28x28 input.
 - ``helpers.widgets``: the draw-a-digit canvas.
 

@@ -20,7 +20,9 @@ BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, YELLOW, BLACK = OKABE_ITO
 GREY = "#999999"
 DIGIT_CMAP = "gray_r"  # dark ink on white paper, as the digits were written
 HEATMAP_CMAP = "cividis"
-WEIGHT_CMAP = "PuOr"  # diverging and colour-blind safe: negative vs positive weights
+# Diverging and colour-blind safe. Reversed: matplotlib's "PuOr" runs from orange (lowest) to
+# purple (highest), and the series draws positive weights orange, negative purple.
+WEIGHT_CMAP = "PuOr_r"
 
 # The original script's confidence bands, kept with a second cue besides colour.
 HIGH_CONFIDENCE = 0.90
@@ -28,7 +30,12 @@ MEDIUM_CONFIDENCE = 0.70
 
 
 def use_series_style(presentation: bool = False) -> None:
-    """Set the series' plot style; ``presentation=True`` enlarges fonts for a projector."""
+    """Set the series' plot style; ``presentation=True`` enlarges fonts for a projector.
+
+    In a Jupyter kernel it also makes a cell that returns a Figure show it (see
+    :func:`show_figures_inline`).
+    """
+    show_figures_inline()  # first: the inline backend must not override the style below
     sns.set_theme(context="talk" if presentation else "notebook", style="whitegrid", palette=OKABE_ITO)
     mpl.rcParams.update({
         "image.cmap": HEATMAP_CMAP,
@@ -93,15 +100,21 @@ def plot_class_counts(labels: Mapping[str, np.ndarray]) -> Figure:
     figure, axes = new_figure(width=8, height=3.5)
     sns.countplot(data=table, x="digit", hue="split", ax=axes[0, 0])
     axes[0, 0].set(xlabel="digit", ylabel="number of images", title="Images of each digit")
+    sns.move_legend(axes[0, 0], "upper left", bbox_to_anchor=(1, 1))  # beside the axes: never over a bar
     return figure
 
 
 def plot_curves(x: np.ndarray, curves: Mapping[str, np.ndarray], *, xlabel: str, ylabel: str,
                 title: str = "") -> Figure:
-    """Several named y(x) curves on one labelled axes (e.g. activation functions)."""
+    """Several named y(x) curves on one labelled axes (e.g. activation functions).
+
+    Curves differ by line style (solid, dashed, dotted, dash-dot) as well as colour, so they
+    can be told apart without colour vision and in black-and-white print.
+    """
     figure, axes = new_figure(width=6, height=3.5)
-    for name, y in curves.items():
-        axes[0, 0].plot(x, y, label=name, linewidth=2)
+    line_styles = ["-", "--", ":", "-."]
+    for index, (name, y) in enumerate(curves.items()):
+        axes[0, 0].plot(x, y, line_styles[index % len(line_styles)], label=name, linewidth=2)
     axes[0, 0].set(xlabel=xlabel, ylabel=ylabel, title=title)
     axes[0, 0].legend()
     return figure
@@ -183,17 +196,23 @@ def plot_confusion_matrix(matrix: np.ndarray, *, title: str = "Confusion matrix"
     return figure
 
 
-def plot_hidden_weights(weights: np.ndarray, *, n_cols: int = 16, cell_size: float = 0.7) -> Figure:
-    """Each hidden neuron's 784 input weights as a 28x28 image (orange positive, purple negative)."""
+def plot_hidden_weights(weights: np.ndarray, *, n_cols: int = 16, cell_size: float = 0.7,
+                        percentile: float = 100, title: str | None = None) -> Figure:
+    """Each hidden neuron's 784 input weights as a 28x28 image (orange positive, purple negative).
+
+    One symmetric colour scale for all images, reaching full colour at the ``percentile``-th
+    percentile of the weights' sizes: 100 (default) is the largest weight; 99 lets the
+    strongest 1% saturate so that weaker patterns become visible.
+    """
     images = weights.T.reshape(-1, 28, 28)
-    limit = np.abs(images).max()
+    limit = np.percentile(np.abs(images), percentile)
     n_rows = int(np.ceil(len(images) / n_cols))
     figure, axes = new_figure(n_rows, n_cols, width=cell_size * n_cols, height=cell_size * n_rows + 0.5)
     for index, ax in enumerate(axes.flat):
         ax.axis("off")
         if index < len(images):
             ax.imshow(images[index], cmap=WEIGHT_CMAP, vmin=-limit, vmax=limit)
-    figure.suptitle(f"What each of the {len(images)} hidden neurons looks for")
+    figure.suptitle(title or f"What each of the {len(images)} hidden neurons looks for")
     return figure
 
 
@@ -212,4 +231,59 @@ def plot_reliability_diagram(curves: Mapping[str, tuple[np.ndarray, np.ndarray]]
     ax.set(xlabel="confidence (mean of the bin)", ylabel="accuracy in the bin", xlim=(0, 1), ylim=(0, 1),
            title=title, aspect="equal")
     ax.legend(loc="upper left", fontsize=8)
+    return figure
+
+
+def show_figures_inline() -> None:
+    """In a Jupyter kernel, display a Figure a cell returns as a PNG (what ``%matplotlib inline`` does).
+
+    The series builds figures without pyplot, so nothing else tells Jupyter how to draw
+    them: without this a cell ending in ``plot_...(...)`` shows only "<Figure size ...>".
+    Outside a kernel (a script, the terminal) it does nothing.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # plain Python without IPython installed
+        return
+    shell = get_ipython()
+    if shell is not None and getattr(shell, "kernel", None) is not None:
+        shell.run_line_magic("matplotlib", "inline")
+
+
+def plot_preparation_steps(steps: Mapping[str, np.ndarray],
+                           centres_of_mass: Mapping[str, tuple[float, float]] | None = None) -> Figure:
+    """One image per preparation step, side by side, each at its own size in pixels.
+
+    ``centres_of_mass`` maps a step's name to its (row, column) centre of mass: drawn as a
+    vermillion X, with the frame's centre as a blue + (two shapes, not colour alone).
+    """
+    centres_of_mass = centres_of_mass or {}
+    figure, axes = new_figure(1, len(steps), width=2.6 * len(steps), height=3.2)
+    for ax, (name, image) in zip(axes.flat, steps.items()):
+        ax.imshow(image, cmap=DIGIT_CMAP)
+        ax.set_title(f"{name}\n{image.shape[0]} x {image.shape[1]} pixels", fontsize=10)
+        ax.set(xticks=[], yticks=[])
+        if name in centres_of_mass:
+            row, column = centres_of_mass[name]
+            ax.plot(column, row, "X", color=VERMILLION, markersize=11, markeredgecolor="white",
+                    label="centre of mass")
+            ax.plot(image.shape[1] // 2, image.shape[0] // 2, "+", color=BLUE, markersize=16, markeredgewidth=2.5,
+                    label="centre of the frame")
+    handles, labels = axes.flat[-1].get_legend_handles_labels()
+    if handles:
+        figure.legend(handles, labels, loc="outside lower center", ncols=2, fontsize=9)
+    return figure
+
+
+def plot_accuracy_comparison(accuracies: Mapping[str, float], *, title: str = "") -> Figure:
+    """Horizontal bars, one per named method, each labelled with its accuracy in percent."""
+    from matplotlib.ticker import PercentFormatter
+
+    figure, axes = new_figure(width=8, height=0.6 * len(accuracies) + 1.2)
+    ax = axes[0, 0]
+    names = list(accuracies)[::-1]  # first name on top
+    bars = ax.barh(names, [accuracies[name] for name in names], color=OKABE_ITO[:len(names)][::-1])
+    ax.bar_label(bars, labels=[f"{accuracies[name]:.1%}" for name in names], padding=4)
+    ax.set(xlim=(0, 1.12), xlabel="accuracy (share of test images classified correctly)", title=title)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     return figure
