@@ -9,6 +9,7 @@ if [ "$#" -eq 0 ]; then set -- notebooks/0*.ipynb; fi
 for notebook in "$@"; do
   start=$(date +%s)
   jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=1200 \
-    --ExecutePreprocessor.kernel_name=python3 "$notebook"
+    --ExecutePreprocessor.kernel_name=python3 \
+    --ExecutePreprocessor.store_widget_state=False "$notebook"
   echo "$notebook: $(( $(date +%s) - start )) s"
 done

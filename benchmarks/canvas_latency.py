@@ -1,0 +1,94 @@
+"""How long the drawing canvas takes to answer one drawing: preprocessing plus prediction.
+
+The canvas' budget is 20 ms (median) from the moment Python has a stroke's pixels to the
+moment it has the ten probabilities. This script times that path on 200 drawings (the
+ten stored example drawings, each redrawn 20 times moved, scaled and slanted at random),
+four ways:
+
+- ``to_mnist`` alone;
+- ``to_mnist`` + a direct model call, ``model(x, training=False)`` (what the canvas does);
+- ``to_mnist`` + ``model.predict(x)`` (the batch API: it sets up a data pipeline per call);
+- the whole widget path: setting ``DigitCanvas.pixels`` until its traits are updated.
+
+Run it from the project folder on an otherwise idle machine (timings on a busy one are
+inflated):
+
+    python benchmarks/canvas_latency.py [--drawings 200]
+
+It prints one line per path with the median and the 90th percentile in milliseconds.
+This is a measurement, not a test: nothing fails when the machine is slow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+
+def jittered_drawings(count: int, seed: int = 0) -> list[np.ndarray]:
+    """``count`` canvas drawings: the stored examples moved, scaled and slanted at random."""
+    from helpers.widgets import load_example_strokes, render_strokes
+
+    rng = np.random.default_rng(seed)
+    examples = list(load_example_strokes().values())
+    drawings = []
+    for index in range(count):
+        scale, slant = rng.uniform(0.6, 1.1), rng.uniform(-0.2, 0.2)
+        dx, dy = rng.uniform(-30, 30, size=2)
+        strokes = [[(140 + scale * (x - 140 + slant * (y - 140)) + dx, 140 + scale * (y - 140) + dy)
+                    for x, y in stroke] for stroke in examples[index % len(examples)]]
+        drawings.append(render_strokes(strokes))
+    return drawings
+
+
+def time_each(function: Callable[[np.ndarray], object], drawings: list[np.ndarray]) -> list[float]:
+    """Milliseconds per call of ``function`` on each drawing (after two warm-up calls)."""
+    for drawing in drawings[:2]:
+        function(drawing)
+    times = []
+    for drawing in drawings:
+        start = time.perf_counter()
+        function(drawing)
+        times.append(1000 * (time.perf_counter() - start))
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--drawings", type=int, default=200, help="how many drawings to time (default 200)")
+    arguments = parser.parse_args()
+
+    from helpers.setup import import_tensorflow_quietly
+
+    import_tensorflow_quietly()
+    from helpers.model import load_or_train
+    from helpers.preprocess import to_mnist
+    from helpers.widgets import DigitCanvas, probabilities_of
+
+    model = load_or_train()
+    drawings = jittered_drawings(arguments.drawings)
+    canvas = DigitCanvas(model)
+
+    def widget_path(drawing: np.ndarray) -> None:
+        canvas.pixels = b""  # a new drawing each time, so the observer always runs
+        canvas.pixels = drawing.tobytes()
+
+    paths = {
+        "to_mnist alone": to_mnist,
+        "to_mnist + model(x, training=False)": lambda d: probabilities_of(model, to_mnist(d)),
+        "to_mnist + model.predict(x)": lambda d: model.predict(to_mnist(d)[np.newaxis], verbose=0),
+        "DigitCanvas.pixels -> prediction": widget_path,
+    }
+    print(f"{len(drawings)} drawings of 280x280 pixels; milliseconds per drawing")
+    for name, function in paths.items():
+        times = time_each(function, drawings)
+        p90 = statistics.quantiles(times, n=10)[-1]
+        print(f"{name:38} median {statistics.median(times):6.2f}   90th percentile {p90:6.2f}")
+
+
+if __name__ == "__main__":
+    main()
