@@ -287,3 +287,96 @@ def plot_accuracy_comparison(accuracies: Mapping[str, float], *, title: str = ""
     ax.set(xlim=(0, 1.12), xlabel="accuracy (share of test images classified correctly)", title=title)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     return figure
+
+
+def plot_convolution_steps(image: np.ndarray, kernel: np.ndarray, filtered: np.ndarray,
+                           pooled: np.ndarray) -> Figure:
+    """A digit, a 3x3 filter (its numbers written on it), the filter's response, and that response pooled.
+
+    Responses are signed: orange where the filter's pattern is found, purple where its opposite is.
+    """
+    figure, axes = new_figure(1, 4, width=12, height=3.4)
+    limit = np.abs(filtered).max() or 1.0
+    panels = [(image, DIGIT_CMAP, None, "input digit"),
+              (kernel, WEIGHT_CMAP, np.abs(kernel).max(), "3x3 filter"),
+              (filtered, WEIGHT_CMAP, limit, "filter slid over the digit"),
+              (pooled, WEIGHT_CMAP, limit, "2x2 max-pooled")]
+    for ax, (values, cmap, vlimit, name) in zip(axes.flat, panels):
+        ax.imshow(values, cmap=cmap, vmin=None if vlimit is None else -vlimit, vmax=vlimit)
+        ax.set_title(f"{name}\n{values.shape[0]} x {values.shape[1]}", fontsize=10)
+        ax.set(xticks=[], yticks=[])
+    for (row, column), value in np.ndenumerate(kernel):
+        axes[0, 1].text(column, row, f"{value:g}", ha="center", va="center", fontsize=12)
+    return figure
+
+
+def plot_conv_filters(filters: np.ndarray, *, n_cols: int = 8, cell_size: float = 1.1,
+                      title: str = "") -> Figure:
+    """Learned convolution filters (n, height, width), one tile each, weights written on small ones.
+
+    One symmetric colour scale for all tiles: orange positive, purple negative, white zero.
+    """
+    limit = np.abs(filters).max()
+    n_rows = int(np.ceil(len(filters) / n_cols))
+    figure, axes = new_figure(n_rows, n_cols, width=cell_size * n_cols, height=cell_size * n_rows + 0.6)
+    for index, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if index >= len(filters):
+            continue
+        ax.imshow(filters[index], cmap=WEIGHT_CMAP, vmin=-limit, vmax=limit)
+        ax.set_title(f"filter {index}", fontsize=8)
+        if filters[index].size <= 9:
+            for (row, column), value in np.ndenumerate(filters[index]):
+                ax.text(column, row, f"{value:.1f}", ha="center", va="center", fontsize=6)
+    figure.suptitle(title or f"The {len(filters)} filters the first convolution learned (orange +, purple -)")
+    return figure
+
+
+def plot_feature_maps(image: np.ndarray, maps: Mapping[str, np.ndarray], *, n_channels: int = 8,
+                      cell_size: float = 1.2) -> Figure:
+    """One digit, then one row per layer: its first ``n_channels`` feature maps (height, width, channels).
+
+    Bright (yellow) where a channel responds strongly, dark where it does not; each row is
+    labelled with the layer's name and its map size.
+    """
+    figure, axes = new_figure(len(maps), n_channels + 1, width=cell_size * (n_channels + 1) + 1.2,
+                              height=cell_size * len(maps) + 0.6)
+    for row, (name, values) in enumerate(maps.items()):
+        for column, ax in enumerate(axes[row]):
+            ax.set(xticks=[], yticks=[])
+            if column == 0:
+                ax.imshow(image, cmap=DIGIT_CMAP) if row == 0 else ax.axis("off")
+                if row == 0:
+                    ax.set_title("input", fontsize=9)
+                continue
+            channel = column - 1
+            if channel < values.shape[-1]:
+                ax.imshow(values[..., channel], cmap=HEATMAP_CMAP)
+            if column == 1:
+                ax.set_ylabel(f"{name}\n{values.shape[0]}x{values.shape[1]}", fontsize=9)
+            if row == 0:
+                ax.set_title(f"channel {channel}", fontsize=9)
+    figure.suptitle("Feature maps: where each channel responds in this digit (bright = strong)")
+    return figure
+
+
+def plot_epoch_times(seconds: Mapping[str, float], limit_seconds: float, *,
+                     title: str = "Time for one 60,000-image epoch") -> Figure:
+    """Horizontal bars of epoch time per set-up (log scale), with the machine's limit as a dashed line.
+
+    Each bar is labelled with its time and with the share of the limit it reaches, so the
+    numbers do not depend on reading colours or a log axis.
+    """
+    figure, axes = new_figure(width=9, height=0.55 * len(seconds) + 1.6)
+    ax = axes[0, 0]
+    names = list(seconds)[::-1]  # first set-up on top
+    times = [seconds[name] for name in names]
+    bars = ax.barh(names, times, color=[BLUE if t == min(times) else GREY for t in times])  # fastest in blue
+    ax.bar_label(bars, labels=[f"{t:.2f} s ({limit_seconds / t:.0%} of the limit)" for t in times], padding=4,
+                 fontsize=9)
+    ax.axvline(limit_seconds, color=VERMILLION, linestyle="--", linewidth=2,
+               label=f"machine limit: {limit_seconds:.2f} s (the FLOP at NumPy's matmul rate)")
+    ax.set_xscale("log")
+    ax.set(xlim=(limit_seconds / 2, max(times) * 8), xlabel="seconds per epoch (log scale)", title=title)
+    ax.legend(loc="lower right", fontsize=9)
+    return figure
