@@ -18,10 +18,11 @@ def test_small_cnn_shapes_names_and_size(model):
     assert names[:2] == ["add_channel", "random_shift"]
     assert [name for name in names if name.startswith("conv")] == ["conv1", "conv2", "conv3a", "conv3b"]
     assert [name for name in names if name.startswith("pool")] == ["pool1", "pool2", "pool3"]
-    assert model.get_layer("pool3").output.shape[1:] == (3, 3, 64)
-    convolution_weights = 9 * (1 * 16 + 16 * 32 + 32 * 64 + 64 * 64)
-    batch_norm = 4 * (16 + 32 + 64 + 64)
-    assert model.count_params() == convolution_weights + batch_norm + 3 * 3 * 64 * 10 + 10
+    assert [name for name in names if name.startswith("norm")] == ["norm2", "norm3a", "norm3b"]
+    assert model.get_layer("pool3").output.shape[1:] == (3, 3, 48)
+    convolution_weights = 9 * (1 * 16 + 16 * 32 + 32 * 48 + 48 * 48) + 16  # conv1 keeps its 16 biases
+    batch_norm = 4 * (32 + 48 + 48)
+    assert model.count_params() == convolution_weights + batch_norm + 3 * 3 * 48 * 10 + 10 == 44_170
 
 
 def test_outputs_are_probabilities_and_random_shifts_only_while_training(model):
@@ -77,7 +78,7 @@ def test_feature_maps_and_filters_have_the_layers_shapes(model):
     image = np.random.default_rng(2).random((28, 28))
     maps = cnn.feature_maps(model, image, ["relu1", "pool1", "relu3b"])
     assert {name: values.shape for name, values in maps.items()} == {
-        "relu1": (28, 28, 16), "pool1": (14, 14, 16), "relu3b": (7, 7, 64)}
+        "relu1": (28, 28, 16), "pool1": (14, 14, 16), "relu3b": (7, 7, 48)}
     assert (maps["relu1"] >= 0).all()
     np.testing.assert_array_equal(maps["pool1"], maps["relu1"].reshape(14, 2, 14, 2, 16).max(axis=(1, 3)))
     single = cnn.feature_maps(model, image, ["conv1"])
