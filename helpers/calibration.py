@@ -5,7 +5,9 @@ Notebook 07 computes these step by step, then uses the versions here:
 - :func:`reliability_bins` and :func:`expected_calibration_error`: sort predictions into
   equal-width confidence bins and compare each bin's mean confidence with its accuracy;
 - :func:`fit_temperature` and :func:`softmax`: divide the logits by one number ``T``, chosen on
-  a validation split to minimise the negative log-likelihood (Guo et al., 2017).
+  a validation split to minimise the negative log-likelihood (Guo et al., 2017);
+- :func:`before_and_after_curves`: the reliability curves of one model before and after
+  scaling, labelled with their ECE, ready for ``helpers.plots.plot_reliability_diagram``.
 
 Everything here is plain NumPy: the model's outputs go in, numbers come out.
 """
@@ -66,6 +68,17 @@ def expected_calibration_error(probabilities: np.ndarray, labels: np.ndarray,
     """
     bins = reliability_bins(probabilities, labels, n_bins)
     return float(np.sum(bins.count * np.abs(bins.accuracy - bins.confidence)) / np.sum(bins.count))
+
+
+def before_and_after_curves(temperature: float, before: np.ndarray, after: np.ndarray, labels: np.ndarray,
+                            n_bins: int = DEFAULT_BINS) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """{label with ECE: (mean confidence per bin, accuracy per bin)} for probabilities before and after scaling."""
+    curves = {}
+    for name, probabilities in [("before", before), (f"after, T = {temperature:.2f}", after)]:
+        bins = reliability_bins(probabilities, labels, n_bins)
+        ece = expected_calibration_error(probabilities, labels, n_bins)
+        curves[f"{name} (ECE {ece:.2%})"] = (bins.confidence, bins.accuracy)
+    return curves
 
 
 def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:

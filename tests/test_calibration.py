@@ -67,6 +67,16 @@ def test_zero_bins_are_refused():
         calibration.reliability_bins(np.full((2, 2), 0.5), np.zeros(2, int), n_bins=0)
 
 
+def test_before_and_after_curves_label_each_curve_with_its_ece():
+    before, labels = two_class(0.99, 200, 100)  # ECE 49%
+    after, _ = two_class(0.5, 200, 100)  # ECE 0%
+    curves = calibration.before_and_after_curves(2.0, before, after, labels)
+    assert list(curves) == ["before (ECE 49.00%)", "after, T = 2.00 (ECE 0.00%)"]
+    confidence, accuracy = curves["before (ECE 49.00%)"]
+    np.testing.assert_allclose(confidence, [0.99])
+    np.testing.assert_allclose(accuracy, [0.5])
+
+
 def test_softmax_sums_to_one_and_temperature_softens():
     logits = np.array([[2.0, 1.0, 0.0], [1000.0, 0.0, -1000.0]])  # the second would overflow naively
     sharp, soft = calibration.softmax(logits), calibration.softmax(logits, temperature=3.0)
