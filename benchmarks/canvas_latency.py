@@ -29,9 +29,9 @@ from collections.abc import Callable
 import numpy as np
 
 
-def jittered_drawings(count: int, seed: int = 0) -> list[np.ndarray]:
-    """``count`` canvas drawings: the stored examples moved, scaled and slanted at random."""
-    from helpers.widgets import load_example_strokes, render_strokes
+def jittered_strokes(count: int, seed: int = 0) -> list[list[list[tuple[float, float]]]]:
+    """``count`` drawings as pen strokes: the stored examples moved, scaled and slanted at random."""
+    from helpers.widgets import load_example_strokes
 
     rng = np.random.default_rng(seed)
     examples = list(load_example_strokes().values())
@@ -39,10 +39,16 @@ def jittered_drawings(count: int, seed: int = 0) -> list[np.ndarray]:
     for index in range(count):
         scale, slant = rng.uniform(0.6, 1.1), rng.uniform(-0.2, 0.2)
         dx, dy = rng.uniform(-30, 30, size=2)
-        strokes = [[(140 + scale * (x - 140 + slant * (y - 140)) + dx, 140 + scale * (y - 140) + dy)
-                    for x, y in stroke] for stroke in examples[index % len(examples)]]
-        drawings.append(render_strokes(strokes))
+        drawings.append([[(140 + scale * (x - 140 + slant * (y - 140)) + dx, 140 + scale * (y - 140) + dy)
+                          for x, y in stroke] for stroke in examples[index % len(examples)]])
     return drawings
+
+
+def jittered_drawings(count: int, seed: int = 0) -> list[np.ndarray]:
+    """``count`` canvas drawings: the stored examples moved, scaled and slanted at random."""
+    from helpers.widgets import render_strokes
+
+    return [render_strokes(strokes) for strokes in jittered_strokes(count, seed)]
 
 
 def time_each(function: Callable[[np.ndarray], object], drawings: list[np.ndarray]) -> list[float]:

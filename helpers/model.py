@@ -8,7 +8,10 @@ themselves when run first.
 from __future__ import annotations
 
 import math
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import keras
@@ -17,6 +20,8 @@ import numpy as np
 from helpers.data import load_mnist
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+# Where trained models go when MODELS_DIR is not writable (a read-only shared checkout).
+USER_MODELS_SUBDIR = Path("mnist-digit-identifier") / "models"
 FULL_MODEL_NAME = "dense_full"
 # The full-data recipe of notebook 03: every training image, 10% held out for validation.
 # 16 epochs of batches of 128 reach 97.7% test accuracy (seed 42; 97.69-97.87% over seeds 1-3)
@@ -60,17 +65,78 @@ def train_dense_model(x_train: np.ndarray, y_train: np.ndarray, *, hidden_units:
     return model, history
 
 
+def user_models_dir() -> Path:
+    """The per-user fallback folder: ``$XDG_CACHE_HOME`` (or ``~/.cache``)/mnist-digit-identifier/models."""
+    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(cache) / USER_MODELS_SUBDIR
+
+
+def model_dirs(models_dir: Path | None = None) -> list[Path]:
+    """The folders a model is looked for and saved in, in order: the project's, then the user's."""
+    return [Path(models_dir or MODELS_DIR), user_models_dir()]
+
+
 def model_path(name: str, models_dir: Path | None = None) -> Path:
     """Where the model called ``name`` is saved: ``models/<name>.keras``."""
     return Path(models_dir or MODELS_DIR) / f"{name}.keras"
 
 
-def save_model(model: keras.Model, name: str, models_dir: Path | None = None) -> Path:
-    """Save ``model`` as ``models/<name>.keras`` (creating ``models/``) and return the path."""
-    path = model_path(name, models_dir)
+def save_atomically(model: keras.Model, path: Path) -> Path:
+    """Write ``model`` to ``path`` so that ``path`` is never a half-written file.
+
+    Keras writes into a hidden temporary folder beside ``path``, then the finished file
+    is renamed onto ``path`` in one step (``os.replace``). A reader, a second process
+    saving the same model, or a kernel killed mid-save sees the old file or the new one.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    model.save(path)
+    scratch = Path(tempfile.mkdtemp(prefix=f".saving-{path.stem}-", dir=path.parent))
+    try:
+        model.save(scratch / path.name)
+        os.replace(scratch / path.name, path)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     return path
+
+
+def save_model(model: keras.Model, name: str, models_dir: Path | None = None) -> Path | None:
+    """Save ``model`` as ``<name>.keras`` and return where; ``None`` if no folder is writable.
+
+    Tries ``models/`` (or ``models_dir``) first; where it is read-only, the per-user
+    folder of :func:`user_models_dir`. Where neither is writable the model stays in
+    memory only, and a warning says so: nothing the caller holds is lost.
+    """
+    for directory in model_dirs(models_dir):
+        try:
+            return save_atomically(model, model_path(name, directory))
+        except OSError as error:
+            print(f"Note: cannot save in {directory} ({error.strerror or error}).", file=sys.stderr)
+    print(f"Warning: {name} is kept in memory only; no folder was writable, so it will be "
+          "trained again next time.", file=sys.stderr)
+    return None
+
+
+def load_saved_model(name: str, expected_steps: int, parameters: int,
+                     models_dir: Path | None = None) -> keras.Model | None:
+    """The first saved ``<name>.keras`` that loads and matches the recipe, else ``None``.
+
+    A file that cannot be read, or that was trained with another recipe (its optimizer
+    took a different number of steps), is reported in one line and skipped.
+    """
+    for path in (model_path(name, directory) for directory in model_dirs(models_dir)):
+        if not path.exists():
+            continue
+        try:
+            model = keras.models.load_model(path, safe_mode=True)
+        except Exception as error:  # a truncated, foreign or garbage file
+            print(f"Warning: could not load {path} ({type(error).__name__}); training it again.",
+                  file=sys.stderr)
+            continue
+        steps = int(model.optimizer.iterations)
+        if steps == expected_steps and model.count_params() == parameters:
+            return model
+        print(f"Warning: {path} was trained with another recipe ({steps:,} steps, expected "
+              f"{expected_steps:,}); training it again.", file=sys.stderr)
+    return None
 
 
 def training_steps(train_size: int, *, epochs: int, batch_size: int,
@@ -86,26 +152,17 @@ def load_or_train(name: str = FULL_MODEL_NAME, *, models_dir: Path | None = None
     """Return a trained model: ``models/<name>.keras`` if it loads, else train it now and save it.
 
     Training uses notebook 03's full-data recipe (or the arguments given), seeded, so
-    the model is the same whichever notebook trains it first. A file that cannot be
-    read, or that was trained with another recipe (its optimizer took a different number
-    of steps), is reported in one line and trained over.
+    the model is the same whichever notebook trains it first. Looks in ``models/``, then
+    in the per-user folder (:func:`user_models_dir`) where a read-only checkout saves;
+    see :func:`load_saved_model` and :func:`save_model`.
     """
-    path = model_path(name, models_dir)
     (x_train, y_train), _ = load_mnist()
     x_train, y_train = x_train[:train_size], y_train[:train_size]
     expected_steps = training_steps(len(x_train), epochs=epochs, batch_size=batch_size)
-    if path.exists():
-        try:
-            model = keras.models.load_model(path, safe_mode=True)
-        except Exception as error:  # a truncated, foreign or garbage file
-            print(f"Warning: could not load {path} ({type(error).__name__}); training it again.",
-                  file=sys.stderr)
-        else:
-            steps = int(model.optimizer.iterations)
-            if steps == expected_steps and model.count_params() == build_dense_model(hidden_units).count_params():
-                return model
-            print(f"Warning: {path} was trained with another recipe ({steps:,} steps, expected "
-                  f"{expected_steps:,}); training it again.", file=sys.stderr)
+    parameters = build_dense_model(hidden_units).count_params()
+    model = load_saved_model(name, expected_steps, parameters, models_dir)
+    if model is not None:
+        return model
     print(f"Training {name} on {len(x_train):,} images for {epochs} epochs (under a minute)...")
     model, _ = train_dense_model(scale_pixels(x_train), y_train, hidden_units=hidden_units, epochs=epochs,
                                  batch_size=batch_size, verbose=verbose)

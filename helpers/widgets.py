@@ -2,20 +2,27 @@
 
 Built on anywidget (it ships in Google Colab and works in JupyterLab 4, VS Code and
 Jupyter Notebook 7), with the front end in plain JavaScript next to this file
-(``canvas.js``, ``canvas.css``): no build step and nothing fetched from the internet.
+(``canvas.js``, ``mnist.js``, ``canvas.css``): no build step and nothing fetched from
+the internet.
 
-The browser only draws and displays. After each stroke it sends the canvas' alpha
-channel (``pixels``: ``size * size`` bytes, one per pixel, 0 = empty, 255 = ink) to
-Python, where :meth:`DigitCanvas.classify` runs :func:`helpers.preprocess.to_mnist` and
-the model, and sends back the 28x28 image the model saw and the ten probabilities,
-which the browser draws. So everything that matters is Python, testable without a
-browser, and a notebook can replay stored strokes (:meth:`DigitCanvas.draw_strokes`)
-where no front end runs (nbval, nbviewer, GitHub).
+When the model is the dense 784-128-10 network (or any plain stack of Dense layers,
+see :mod:`helpers.weights`), its weights travel to the browser once, as float32 bytes
+(``network``), and the browser runs the MNIST preparation and the forward pass itself
+(``mnist.js``, a faithful port of :func:`helpers.preprocess.to_mnist` and of Keras'
+Dense layers): it answers at once, and shows the 128 hidden neurons' activations,
+the top three answers and the 28x28 image the network sees.
 
-Why raw alpha bytes and not a PNG or a smaller picture: 280 x 280 = 78,400 bytes per
-stroke travel as one binary buffer (no base64, no PNG encoding in the browser or
-decoding in Python), and sending the full resolution keeps the whole MNIST recipe in
-one place, Python, instead of a second copy of its first steps in JavaScript.
+Either way, after each stroke the browser sends the canvas' alpha channel (``pixels``:
+``size * size`` bytes, one per pixel, 0 = empty, 255 = ink) to Python, where
+:meth:`DigitCanvas.classify` runs :func:`helpers.preprocess.to_mnist` and the model, so
+``drawing``, ``prediction``, ``probabilities`` and ``image`` hold Python's answer for the
+notebook's cells. For a model JavaScript cannot run (the CNN), the browser shows the
+answer Python sends back (``mnist_pixels``, ``probabilities``, ``prediction``, ``message``).
+A notebook can replay stored strokes (:meth:`DigitCanvas.draw_strokes`) where no front
+end runs (nbval, nbviewer, GitHub).
+
+Why raw alpha bytes and not a PNG: 280 x 280 = 78,400 bytes per stroke travel as one
+binary buffer (no base64, no PNG encoding in the browser or decoding in Python).
 
 In Colab, anywidget switches on Colab's custom widget manager by itself.
 """
@@ -33,6 +40,7 @@ from PIL import Image, ImageDraw
 
 from helpers.data import DATA_DIR
 from helpers.preprocess import to_mnist
+from helpers.weights import network_bytes
 
 CANVAS_SIZE = 280  # pixels: 10x MNIST's 28, big enough for a finger
 # A pen a tenth of the canvas wide: a digit drawn about 190 pixels tall then carries as
@@ -40,6 +48,10 @@ CANVAS_SIZE = 280  # pixels: 10x MNIST's 28, big enough for a finger
 # (measured on the stored examples; 2-3 pixel wide strokes in the 28x28 image).
 STROKE_WIDTH = 28
 EXAMPLE_STROKES_PATH = DATA_DIR / "example_strokes.json"
+FRONT_END_DIR = Path(__file__).parent
+# canvas.js imports the recipe and the network from ./mnist.js; a widget's module cannot
+# import files, so the two are joined into one module (this import line dropped).
+MNIST_JS_IMPORT = 'import { MNIST_SIDE, parseNetwork, readDrawing, topAnswers } from "./mnist.js";\n'
 
 Point = Sequence[float]
 Stroke = Sequence[Point]
@@ -82,6 +94,18 @@ def probabilities_of(model: Classifier, image: np.ndarray) -> np.ndarray:
     return np.asarray(output, dtype=np.float64)[0]
 
 
+def front_end_module(directory: Path = FRONT_END_DIR) -> str:
+    """The widget's JavaScript: mnist.js followed by canvas.js, as one ES module.
+
+    Raises:
+        RuntimeError: canvas.js no longer imports mnist.js with the expected line.
+    """
+    canvas = (directory / "canvas.js").read_text(encoding="utf-8")
+    if MNIST_JS_IMPORT not in canvas:
+        raise RuntimeError(f"canvas.js should contain the line {MNIST_JS_IMPORT.strip()!r}; update MNIST_JS_IMPORT.")
+    return (directory / "mnist.js").read_text(encoding="utf-8") + "\n" + canvas.replace(MNIST_JS_IMPORT, "")
+
+
 class DigitCanvas(anywidget.AnyWidget):
     """A canvas to draw a digit on, with the 28x28 image the model sees and its ten probabilities.
 
@@ -89,12 +113,16 @@ class DigitCanvas(anywidget.AnyWidget):
     :meth:`draw_strokes`) ``prediction``, ``confidence``, ``probabilities`` and ``image``
     hold the answer; ``message`` says it in words. ``model`` is any callable taking a
     (1, 28, 28) float32 batch (and ``training=False``) and returning (1, 10) probabilities.
+    ``network`` holds its weights for the browser (b"" when JavaScript cannot run it);
+    ``runs_in_browser`` says which.
     """
 
-    _esm = Path(__file__).with_name("canvas.js")
+    _esm = front_end_module()
     _css = Path(__file__).with_name("canvas.css")
 
     size = traitlets.Int(CANVAS_SIZE).tag(sync=True)
+    # Python -> browser, once: the model in helpers.weights' MLP1 format (float32 bytes), or b"".
+    network = traitlets.Bytes(b"").tag(sync=True)
     stroke_width = traitlets.Int(STROKE_WIDTH).tag(sync=True)
     # Browser -> Python: the drawing's alpha channel, size * size bytes row by row; b"" = blank.
     pixels = traitlets.Bytes(b"").tag(sync=True, from_json=lambda value, _: b"" if value is None
@@ -109,7 +137,12 @@ class DigitCanvas(anywidget.AnyWidget):
     def __init__(self, model: Classifier, **kwargs: object) -> None:
         self._model = model
         self.image: np.ndarray | None = None  # the last (28, 28) float32 input, None when blank
-        super().__init__(**kwargs)
+        super().__init__(network=network_bytes(model) or b"", **kwargs)
+
+    @property
+    def runs_in_browser(self) -> bool:
+        """True when the browser runs the model itself (it answers without asking the kernel)."""
+        return bool(self.network)
 
     def __repr__(self) -> str:  # shown where no widget front end runs (GitHub, nbviewer, tests)
         return (f"DigitCanvas({self.size}x{self.size} pixels; "

@@ -1,9 +1,31 @@
-"""helpers.model: the original network, and load_or_train's load, train and recover paths."""
+"""helpers.model: the original network, and load_or_train's load, train and recover paths.
+
+Saving is tested on real file systems: a folder mounted read-only (as root, a read-only
+bind mount in a private mount namespace; otherwise a folder without write permission),
+processes saving the same model at once, and a process killed while it saves.
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from helpers import model as model_helpers
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def private_user_cache(tmp_path, monkeypatch):
+    """Keep the per-user fallback folder inside the test's own temporary folder."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
 
 
 def test_dense_model_has_the_original_shape_and_parameter_count():
@@ -87,3 +109,114 @@ def test_model_saved_with_another_recipe_is_trained_again(tmp_path, tiny_trainin
     assert tiny_training == [600, 600] and int(model.optimizer.iterations) == 10
     warning = [line for line in capsys.readouterr().err.splitlines() if line.startswith("Warning")]
     assert len(warning) == 1 and "another recipe (5 steps, expected 10)" in warning[0]
+
+
+def test_save_model_writes_no_partial_file_and_leaves_no_scratch(tmp_path):
+    model = model_helpers.build_dense_model(8)
+    path = model_helpers.save_model(model, "small", tmp_path)
+    assert path == tmp_path / "small.keras"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["small.keras"]
+    assert model_helpers.keras.models.load_model(path).count_params() == model.count_params()
+
+
+def run_python(code: str, env: dict[str, str], *, read_only: Path | None = None,
+               timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run ``code`` in a fresh Python with ``read_only`` (if given) truly not writable for it.
+
+    As root, permission bits do not stop writes, so the folder is bind-mounted read-only
+    over itself in a private mount namespace (``unshare -m``): writes fail with EROFS, as
+    on a read-only network share. Otherwise its write permission is removed.
+    """
+    command = [sys.executable, "-c", textwrap.dedent(code)]
+    if read_only is not None:
+        if os.geteuid() == 0:
+            if not shutil.which("unshare"):
+                pytest.fail("as root this test needs util-linux's unshare to mount a folder read-only")
+            mount = f'mount --bind "{read_only}" "{read_only}" && mount -o remount,bind,ro "{read_only}"'
+            command = ["unshare", "-m", "sh", "-c", f'{mount} && exec "$0" "$@"', *command]
+        else:
+            read_only.chmod(0o555)
+    try:
+        return subprocess.run(command, env={**os.environ, **env, "PYTHONPATH": str(PROJECT)},
+                              capture_output=True, text=True, timeout=timeout)
+    finally:
+        read_only is not None and read_only.chmod(0o755)
+
+
+TRAIN_TINY = """
+    from pathlib import Path
+    from helpers.model import load_or_train
+    model = load_or_train("tiny", models_dir=Path({models!r}), train_size=600, epochs=1)
+    print("trained model has", model.count_params(), "parameters")
+"""
+
+
+def test_read_only_checkout_saves_in_the_user_folder_then_loads_from_it(tmp_path):
+    checkout, cache = tmp_path / "checkout", tmp_path / "cache"
+    (checkout / "models").mkdir(parents=True)
+    env = {"XDG_CACHE_HOME": str(cache)}
+    first = run_python(TRAIN_TINY.format(models=str(checkout / "models")), env, read_only=checkout)
+    assert first.returncode == 0, first.stderr
+    assert "Training tiny" in first.stdout and "101770 parameters" in first.stdout
+    assert f"cannot save in {checkout / 'models'}" in first.stderr
+    assert not list((checkout / "models").iterdir())
+    saved = cache / "mnist-digit-identifier" / "models" / "tiny.keras"
+    assert saved.is_file()
+    second = run_python(TRAIN_TINY.format(models=str(checkout / "models")), env, read_only=checkout)
+    assert second.returncode == 0, second.stderr
+    assert "Training" not in second.stdout and "101770 parameters" in second.stdout
+
+
+def test_nothing_writable_keeps_the_model_in_memory_and_says_so(tmp_path):
+    root = tmp_path / "everything"
+    (root / "checkout" / "models").mkdir(parents=True)
+    (root / "cache").mkdir()
+    env = {"XDG_CACHE_HOME": str(root / "cache")}
+    result = run_python(TRAIN_TINY.format(models=str(root / "checkout" / "models")), env, read_only=root)
+    assert result.returncode == 0, result.stderr
+    assert "101770 parameters" in result.stdout
+    assert "tiny is kept in memory only" in result.stderr
+    assert not list((root / "cache").iterdir())
+
+
+SAVE_IN_A_LOOP = """
+    import sys
+    from pathlib import Path
+    from helpers.model import build_dense_model, save_model
+    model = build_dense_model({units})
+    print("ready", flush=True)
+    for _ in range({times}):
+        save_model(model, "shared", Path({folder!r}))
+"""
+
+
+def test_two_processes_saving_the_same_model_never_leave_a_broken_file(tmp_path):
+    folder = tmp_path / "models"
+    savers = [subprocess.Popen([sys.executable, "-c", textwrap.dedent(SAVE_IN_A_LOOP.format(
+        units=units, times=15, folder=str(folder)))], env={**os.environ, "PYTHONPATH": str(PROJECT)})
+        for units in (16, 32)]
+    loaded = 0
+    while any(saver.poll() is None for saver in savers):
+        if (folder / "shared.keras").exists():  # whenever it exists, it is a whole model
+            units = model_helpers.keras.models.load_model(folder / "shared.keras").layers[1].units
+            assert units in (16, 32)
+            loaded += 1
+    assert [saver.returncode for saver in savers] == [0, 0]
+    assert loaded > 0
+    assert [p.name for p in folder.iterdir()] == ["shared.keras"]  # no scratch folders left
+
+
+def test_a_process_killed_while_saving_leaves_the_previous_model_whole(tmp_path):
+    folder = tmp_path / "models"
+    model_helpers.save_model(model_helpers.build_dense_model(8), "shared", folder)
+    for delay in (0.05, 0.2, 0.5):
+        saver = subprocess.Popen([sys.executable, "-c", textwrap.dedent(SAVE_IN_A_LOOP.format(
+            units=64, times=1000, folder=str(folder)))], env={**os.environ, "PYTHONPATH": str(PROJECT)},
+            stdout=subprocess.PIPE, text=True)
+        assert saver.stdout.readline().strip() == "ready"
+        time.sleep(delay)
+        saver.send_signal(signal.SIGKILL)
+        saver.wait()
+        units = model_helpers.keras.models.load_model(folder / "shared.keras").layers[1].units
+        assert units in (8, 64)
+    assert [p.name for p in folder.glob("*.keras")] == ["shared.keras"]  # scratch folders are hidden

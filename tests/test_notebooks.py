@@ -19,6 +19,9 @@ NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("0*.ipynb"))
 TF_LOG_LINE = re.compile(r"^[IWEF]\d{4} \d\d:\d\d:\d\d|absl::InitializeLog|oneDNN custom operations|cuda",
                          re.M)
 MAX_CODE_LINES = 15
+IGNORE_TAG = "nbval-ignore-output"  # nbval shows the output but does not compare it
+TOLERANCE_TAG = "depends-on-training"  # numbers compared within conftest.py's tolerances
+KNOWN_TAGS = {IGNORE_TAG, TOLERANCE_TAG}
 REQUIRED_HEADINGS = ["Learning objectives", "Estimated time", "Prerequisites", "Summary", "Glossary",
                      "Exercises", "Discussion"]
 
@@ -81,13 +84,24 @@ def test_prose_before_every_code_cell_and_cells_short(notebook):
             assert len(lines) <= MAX_CODE_LINES, f"cell too long ({len(lines)} lines): {source(cell)[:80]}"
 
 
+def tags(cell: dict) -> list[str]:
+    return cell["metadata"].get("tags", [])
+
+
+def test_test_tool_markers_live_in_tags_not_in_the_code(notebook):
+    for cell in code_cells(notebook):
+        assert "NBVAL" not in source(cell), f"use the cell tag {IGNORE_TAG}, not a comment: {source(cell)[:60]}"
+        assert set(tags(cell)) <= KNOWN_TAGS, f"unknown tag (a typo checks nothing): {tags(cell)}"
+        assert not (IGNORE_TAG in tags(cell) and TOLERANCE_TAG in tags(cell)), source(cell)[:60]
+
+
 def test_ignored_outputs_are_followed_by_a_checked_cell(notebook):
     code = code_cells(notebook)
     for index, cell in enumerate(code):
-        if "NBVAL_IGNORE_OUTPUT" in source(cell):
+        if IGNORE_TAG in tags(cell):
             assert index + 1 < len(code), "an ignored cell cannot be the last code cell"
             follower = code[index + 1]
-            assert "NBVAL_IGNORE_OUTPUT" not in source(follower) and follower["outputs"], (
+            assert IGNORE_TAG not in tags(follower) and follower["outputs"], (
                 f"after the ignored cell {source(cell)[:60]!r} comes no checked summary")
 
 
@@ -107,6 +121,8 @@ def test_at_least_two_passing_self_checks(notebook):
     assert len(checks) >= 2
     for cell in checks:
         assert "✗ Not yet" not in stream_text(cell, "stdout"), "stored self-checks must pass"
+        results = [o for o in cell["outputs"] if o["output_type"] == "execute_result"]
+        assert not results, f"a self-check shows its message only, no stray value: {source(cell)[:60]}"
 
 
 def test_colab_badge_and_setup_cell_name_the_one_repository(notebook):

@@ -136,3 +136,30 @@ def test_the_trained_model_reads_every_stored_example(trained_model):
         canvas.draw_strokes(strokes)
         assert canvas.prediction == int(digit), f"the stored {digit} was read as {canvas.message}"
         assert canvas.message.startswith(f"Prediction: {digit} (")
+
+
+def test_the_dense_network_travels_to_the_browser_as_float32_bytes(trained_model, fake_model):
+    from helpers.weights import decode_network
+
+    canvas = DigitCanvas(trained_model)
+    assert canvas.runs_in_browser and canvas.get_state()["network"] == canvas.network
+    (hidden_weights, _), (output_weights, output_biases) = decode_network(canvas.network)
+    np.testing.assert_array_equal(hidden_weights, trained_model.layers[1].get_weights()[0])
+    np.testing.assert_array_equal(output_biases, trained_model.layers[2].get_weights()[1])
+    canvas.draw_strokes(SEVEN)  # Python still answers for the notebook's cells
+    assert canvas.prediction == 7 and len(canvas.probabilities) == 10
+    plain = DigitCanvas(fake_model)  # a model only Python can run: the browser asks Python
+    assert not plain.runs_in_browser and plain.network == b""
+
+
+def test_the_widget_module_is_mnist_js_and_canvas_js_in_one_file(fake_model, tmp_path):
+    from helpers.widgets import FRONT_END_DIR, front_end_module
+
+    module = DigitCanvas(fake_model).get_state()["_esm"]
+    assert module == front_end_module()
+    assert "export function readDrawing" in module and "export default { render }" in module
+    assert not [line for line in module.splitlines() if line.startswith("import ")]  # it can import nothing
+    (tmp_path / "mnist.js").write_text((FRONT_END_DIR / "mnist.js").read_text())
+    (tmp_path / "canvas.js").write_text("export default {};\n")  # lost its import of mnist.js
+    with pytest.raises(RuntimeError, match="MNIST_JS_IMPORT"):
+        front_end_module(tmp_path)

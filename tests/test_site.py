@@ -1,0 +1,133 @@
+"""The website: built with the documented command from the stored outputs, and its canvas in Chromium.
+
+Builds the site once (``jupyter-book build --html``, as site/README.md says; nothing is
+executed), checks every page is there and loads nothing from the internet, then serves it
+on 127.0.0.1 (a free port) and draws digits on notebook 06's page in headless Chromium:
+the canvas answers with no kernel, shows the top three answers and the hidden neurons'
+grid, and answers fast (a generous bound on the median of 50 drawings; the 5 ms budget
+is measured by benchmarks/canvas_latency_browser.py on an idle machine).
+
+Like tests/test_browser.py: without Chromium or playwright the browser test skips, except
+in CI (``CI=true``), where it fails.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers.widgets import load_example_strokes
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT / "benchmarks"))
+from canvas_latency import jittered_strokes  # noqa: E402
+from canvas_latency_browser import CANVAS_PAGE, CHROMIUM, CHROMIUM_ARGS, build_site, serve, time_drawings  # noqa: E402
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+NOTEBOOK_PAGES = ["loading-the-data", "building-the-model", "training", "evaluating", "visualising-predictions",
+                  "draw-your-own-digit", "going-further"]
+DRAWN_DIGITS = ("2", "4", "7")
+LATENCY_BOUND_MS = 25  # generous: a loaded 2-core machine; the budget on an idle one is 5 ms
+ANSWER = re.compile(r"^Prediction: \d \(\d{1,3}\.\d% sure\)$")
+
+
+@pytest.fixture(scope="module")
+def site() -> Path:
+    return build_site(PROJECT)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        reason = f"Chromium not found at {CHROMIUM}."
+        pytest.fail(reason) if IN_CI else pytest.skip(reason)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        reason = "The playwright package is not installed."
+        pytest.fail(reason) if IN_CI else pytest.skip(reason)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+def test_the_site_has_every_notebook_the_guide_and_the_results_offline(site):
+    pages = {path.stem: path.read_text(encoding="utf-8") for path in site.glob("*.html")}
+    assert set(pages) == {"index", "teaching", *NOTEBOOK_PAGES}
+    assert "Results" in pages["index"] and "97.74%" in pages["index"]  # the README's results table
+    for name, html in pages.items():
+        for page in NOTEBOOK_PAGES:
+            assert f'href="{page}.html"' in html, f"{name}.html has no link to {page}.html"
+        assert not re.search(r'<(script|link)[^>]+(src|href)="(https?:)?//', html), f"{name}.html loads from the web"
+        for source in re.findall(r'<img[^>]+src="(?!https?:)([^"]+)"', html):
+            assert (site / source).exists(), f"{name}.html shows {source}, which is missing"
+    for page in NOTEBOOK_PAGES:
+        html = pages[page]
+        assert "colab.research.google.com/github/" in html and "mybinder.org/v2/gh/" in html
+        assert '<pre class="output' in html or 'class="output figure"' in html  # the stored outputs
+    assert pages["draw-your-own-digit"].count('class="output mnist-site-canvas"') == 1
+    for name in ("canvas.js", "mnist.js", "site-canvas.js", "canvas.css", "dense_full.bin"):
+        assert (site / "canvas" / name).exists()
+
+
+def draw(page, pad, strokes) -> None:
+    """Draw ``strokes`` (canvas pixel coordinates) on the pad with the mouse."""
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    scale = box["width"] / 280
+    for stroke in strokes:
+        x, y = stroke[0]
+        page.mouse.move(box["x"] + x * scale, box["y"] + y * scale)
+        page.mouse.down()
+        for x, y in stroke[1:]:
+            page.mouse.move(box["x"] + x * scale, box["y"] + y * scale, steps=2)
+        page.mouse.up()
+
+
+def test_the_canvas_reads_drawings_on_the_site_with_no_kernel(browser, site, tmp_path):
+    from playwright.sync_api import expect
+
+    with serve(site) as base:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        try:
+            page.goto(f"{base}/{CANVAS_PAGE}")
+            widget = page.locator(".mnist-canvas-widget")
+            expect(widget).to_have_count(1, timeout=30_000)
+            message, grid = widget.locator(".mnist-prediction"), widget.locator("canvas.mnist-hidden")
+            expect(widget.locator(".mnist-hidden-box")).to_contain_text("The 128 hidden neurons (16 x 8")
+            strokes = load_example_strokes()
+            for digit in DRAWN_DIGITS:
+                widget.locator("button.mnist-clear").click()
+                expect(message).to_have_text("Draw a digit from 0 to 9.")
+                assert grid.get_attribute("data-active") == "0"
+                draw(page, widget.locator("canvas.mnist-pad"), strokes[digit])
+                expect(message).to_contain_text(f"Prediction: {digit} (")
+                expect(widget.locator(".mnist-predicted .mnist-bar-label")).to_have_text(digit)
+                top3 = widget.locator(".mnist-top3-item")
+                expect(top3).to_have_count(3)
+                assert top3.first.get_attribute("data-digit") == digit
+                probabilities = [float(item.get_attribute("data-probability")) for item in top3.all()]
+                assert probabilities == sorted(probabilities, reverse=True) and probabilities[0] > 0.5
+                assert 10 <= int(grid.get_attribute("data-active")) <= 128  # some neurons fire, never all
+            widget.screenshot(path=tmp_path / "site_canvas.png")
+
+            results = time_drawings(page, jittered_strokes(55, seed=1))[5:]
+            assert all(ANSWER.match(result["message"]) for result in results)
+            median = statistics.median(result["milliseconds"] for result in results)
+            print(f"site canvas: last stroke to answer, median of {len(results)} drawings: {median:.2f} ms")
+            assert median <= LATENCY_BOUND_MS
+            assert not errors, errors
+        except Exception:
+            page.screenshot(path=tmp_path / "failure.png", full_page=True)
+            print(f"screenshot of the page at the failure: {tmp_path / 'failure.png'}")
+            raise
+        finally:
+            page.close()

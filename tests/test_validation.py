@@ -1,0 +1,103 @@
+"""How notebook outputs are validated: exact everywhere, within tolerances where training decides.
+
+The unit tests pin down the tolerance rule of ``conftest.py``; the last test runs real
+nbval, with the project's conftest and sanitizers, on a small scratch notebook whose stored
+outputs were edited by hand, and proves that an honest machine-to-machine difference
+passes while a changed number beyond the tolerance, a changed word or label, and any change
+in an untagged cell still fail.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import TOLERANCE_TAG, tolerance_mismatch, within_tolerance
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(("stored", "fresh"), [
+    ("97.74%", "97.72%"),  # the dense network, oneDNN off and one core
+    ("97.74%", "97.25%"),  # test accuracy: half a point either way
+    ("91.4%", "92.0%"),  # a share of 591 answers: 10% of the 8.6% left to 100%
+    ("0.0833", "0.0817"),  # a loss
+    ("0.9506", "0.9460"),  # an accuracy as a fraction
+    ("226", "228"),  # mistakes
+    ("60", "61"),
+    ("1,438", "1,300"),
+    ("1.13", "1.20"),  # a temperature
+    ("1.", "0.9999999"),  # numpy prints a saturated probability either way
+])
+def test_honest_machine_to_machine_differences_pass(stored, fresh):
+    assert within_tolerance(stored, fresh)
+
+
+@pytest.mark.parametrize(("stored", "fresh"), [
+    ("97.74%", "97.20%"),  # more than half a point
+    ("97.74%", "93.66%"),  # the original recipe instead of the full one
+    ("0.9774", "0.9700"),
+    ("226", "260"),
+    ("7", "9"),  # a digit's label
+    ("25", "30"),  # an image's index
+    ("1,438", "0"),
+    ("1.13", "1.30"),
+    ("97", "97.5"),  # an integer became a decimal
+])
+def test_real_changes_fail(stored, fresh):
+    assert not within_tolerance(stored, fresh)
+
+
+def test_only_numbers_may_differ_and_only_within_tolerance():
+    stored = "all 60,000 images: test accuracy 0.9774, test loss 0.0833\n✓ Correct: 97.7%"
+    assert tolerance_mismatch(stored, stored.replace("0.9774", "0.9772").replace("97.7%", "97.6%")) is None
+    assert tolerance_mismatch("neurons: [87 69  1]", "neurons: [87  69 1]") is None  # padding only
+    assert tolerance_mismatch(stored, stored.replace("✓ Correct", "✗ Not yet")) == "the text around the numbers differs"
+    assert "too far" in tolerance_mismatch(stored, stored.replace("0.9774", "0.9000"))
+
+
+PRINTED = {"trained": "test accuracy 97.74%, 226 mistakes, least sure about 7s",
+           "exact": "101,770 parameters, 0.2 after scaling"}
+# (which cell, what its stored output was edited to, whether nbval must still pass it)
+EDITS = {
+    "unchanged-trained": ("trained", PRINTED["trained"], True),
+    "unchanged-exact": ("exact", PRINTED["exact"], True),
+    "another-machine": ("trained", "test accuracy 97.41%, 235 mistakes, least sure about 7s", True),
+    "accuracy-1-point-off": ("trained", "test accuracy 96.74%, 226 mistakes, least sure about 7s", False),
+    "count-off": ("trained", "test accuracy 97.74%, 326 mistakes, least sure about 7s", False),
+    "another-digit": ("trained", "test accuracy 97.74%, 226 mistakes, least sure about 9s", False),
+    "another-word": ("trained", "test accuracy 97.74%, 226 errors, least sure about 7s", False),
+    "untagged-count": ("exact", "101,771 parameters, 0.2 after scaling", False),
+    "untagged-decimal": ("exact", "101,770 parameters, 0.21 after scaling", False),
+}
+
+
+def scratch_notebook() -> nbformat.NotebookNode:
+    """One cell per edit: each prints fixed text, and stores the hand-edited output of ``EDITS``."""
+    notebook = nbformat.v4.new_notebook()
+    for number, (kind, stored, _) in enumerate(EDITS.values(), start=1):
+        cell = nbformat.v4.new_code_cell(f"print({PRINTED[kind]!r})", execution_count=number)
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=stored + "\n")]
+        if kind == "trained":
+            cell.metadata["tags"] = [TOLERANCE_TAG]
+        notebook.cells.append(cell)
+    return notebook
+
+
+def test_nbval_with_the_project_conftest_fails_beyond_the_tolerance(tmp_path):
+    shutil.copy(PROJECT / "conftest.py", tmp_path / "conftest.py")
+    shutil.copy(PROJECT / "notebooks" / "nbval_sanitize.cfg", tmp_path / "sanitize.cfg")
+    nbformat.write(scratch_notebook(), tmp_path / "scratch.ipynb")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", "-o", "addopts=", "--rootdir", str(tmp_path),
+         "--nbval", "--nbval-current-env", "--nbval-sanitize-with", "sanitize.cfg", "scratch.ipynb"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    verdicts = dict(re.findall(r"::Cell (\d+) (PASSED|FAILED)", result.stdout))
+    expected = {str(number): "PASSED" if passes else "FAILED" for number, (_, _, passes) in enumerate(EDITS.values())}
+    assert verdicts == expected, result.stdout[-3000:]
