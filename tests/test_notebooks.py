@@ -21,7 +21,8 @@ TF_LOG_LINE = re.compile(r"^[IWEF]\d{4} \d\d:\d\d:\d\d|absl::InitializeLog|oneDN
 MAX_CODE_LINES = 15
 IGNORE_TAG = "nbval-ignore-output"  # nbval shows the output but does not compare it
 TOLERANCE_TAG = "depends-on-training"  # numbers compared within conftest.py's tolerances
-KNOWN_TAGS = {IGNORE_TAG, TOLERANCE_TAG}
+SMALL_SAMPLE_TAG = "small-sample"  # with TOLERANCE_TAG: shares measured on a few hundred images
+KNOWN_TAGS = {IGNORE_TAG, TOLERANCE_TAG, SMALL_SAMPLE_TAG}
 REQUIRED_HEADINGS = ["Learning objectives", "Estimated time", "Prerequisites", "Summary", "Glossary",
                      "Exercises", "Discussion"]
 
@@ -93,6 +94,7 @@ def test_test_tool_markers_live_in_tags_not_in_the_code(notebook):
         assert "NBVAL" not in source(cell), f"use the cell tag {IGNORE_TAG}, not a comment: {source(cell)[:60]}"
         assert set(tags(cell)) <= KNOWN_TAGS, f"unknown tag (a typo checks nothing): {tags(cell)}"
         assert not (IGNORE_TAG in tags(cell) and TOLERANCE_TAG in tags(cell)), source(cell)[:60]
+        assert SMALL_SAMPLE_TAG not in tags(cell) or TOLERANCE_TAG in tags(cell), source(cell)[:60]
 
 
 def test_ignored_outputs_are_followed_by_a_checked_cell(notebook):
