@@ -11,6 +11,9 @@ from classroom.course import ROOT, make_course, series_notebooks
 
 # What the learner needs besides the notebooks to run them on their own computer.
 SUPPORT = ["helpers", "data", "pyproject.toml", "requirements.txt"]
+# nbgrader's Validate (button or command) gives each cell 30 s by default: too little for a slow
+# laptop importing TensorFlow or training. Read from the folder JupyterLab or the command starts in.
+VALIDATE_CONFIG = "c = get_config()\nc.Execute.timeout = 600  # seconds per cell for nbgrader validate\n"
 
 
 def build(output: Path, *, keep_exercise_solutions: bool = False, make_zip: bool = False,
@@ -34,6 +37,8 @@ def build(output: Path, *, keep_exercise_solutions: bool = False, make_zip: bool
             shutil.copytree(source, output / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         else:
             shutil.copy2(source, output / name)
+    for folder in (output, output / "notebooks"):
+        (folder / "nbgrader_config.py").write_text(VALIDATE_CONFIG, encoding="utf-8")
     if make_zip:
         return Path(shutil.make_archive(str(output), "zip", output.parent, output.name))
     return output

@@ -157,6 +157,7 @@ def test_student_edition_blanks_solutions_and_keeps_tests_out(student_edition, n
         if full["cell_type"] == "markdown":
             assert "<details>" not in source(given), "the exercises' solutions are removed"
     assert (student_edition / "helpers" / "selfcheck.py").exists() and (student_edition / "data").is_dir()
+    assert "Execute.timeout" in (student_edition / "notebooks" / "nbgrader_config.py").read_text(), "for Validate"
 
 
 def test_student_edition_can_keep_exercise_solutions_and_refuses_to_overwrite(tmp_path, student_edition):
