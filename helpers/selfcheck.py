@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import numpy as np
+
 
 def check(correct: bool, *, praise: str = "", hint: str) -> None:
     """Print "✓ Correct" (with ``praise``) or "✗ Not yet" with a ``hint``.
@@ -13,3 +17,90 @@ def check(correct: bool, *, praise: str = "", hint: str) -> None:
               hint="count weights and biases of both Dense layers.")
     """
     print(f"✓ Correct{': ' + praise if praise else '.'}" if correct else f"✗ Not yet. Hint: {hint}")
+
+
+class NotYet(AssertionError):
+    """A graded check that failed: one plain "✗ Not yet" line in a notebook, not a traceback.
+
+    IPython shows whatever ``_render_traceback_`` returns instead of a traceback, so a learner
+    reads a sentence; it is still an error, so nbgrader's autograde scores the check cell 0.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"✗ Not yet. {self}"]
+
+
+UNWRITTEN = (None, Ellipsis, NotImplemented)
+
+
+def _show(value: object) -> str:
+    """A short description of a value for a message: numbers as numbers, arrays by shape."""
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} ({value.dtype})"
+    if isinstance(value, np.generic):
+        value = value.item()
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _difference(result: object, expected: object) -> str | None:
+    """None if ``result`` equals ``expected`` (arrays: same shape, dtype and values), else what differs."""
+    if isinstance(expected, np.ndarray):
+        if not isinstance(result, np.ndarray):
+            return f"returned {_show(result)}, not a NumPy array"
+        if result.shape != expected.shape:
+            return f"returned an array of shape {result.shape} instead of {expected.shape}"
+        if result.dtype != expected.dtype:
+            return f"returned {result.dtype} numbers instead of {expected.dtype}"
+        equal = np.isclose(result, expected) if expected.dtype.kind == "f" else result == expected
+        if not equal.all():
+            index = tuple(int(i) for i in np.unravel_index(np.argmin(equal), equal.shape))
+            position = index[0] if len(index) == 1 else index
+            return f"gives {_show(result[index])} at position {position} where {_show(expected[index])} belongs"
+        return None
+    if isinstance(result, np.ndarray) and result.size != 1:
+        return f"returned {_show(result)}, not a single number"
+    try:
+        same = bool(np.isclose(result, expected)) if isinstance(expected, float) else bool(result == expected)
+    except (TypeError, ValueError):
+        same = False
+    return None if same else f"returned {_show(result)} instead of {_show(expected)}"
+
+
+def check_function(function: Callable, cases: list[tuple[tuple, object]], *, praise: str,
+                   mistakes: list[tuple[Callable, str]] = ()) -> None:
+    """Test a learner's ``function``: print "✓ Correct" if it returns the expected value on every case.
+
+    ``cases`` are ``(arguments, expected result)`` pairs; use made-up inputs beside the real
+    data, so that a number copied from an output fails. ``mistakes`` pairs a typical wrong
+    version of the function with the hint to give when the learner's result equals its
+    result. Otherwise raises :class:`NotYet` with one plain sentence saying what is wrong
+    (a function still holding ``...`` "returns nothing yet"). Arguments are copied, so a
+    function that changes its input in place cannot spoil the next case.
+    """
+    name = getattr(function, "__name__", "your function")
+    if not callable(function):
+        raise NotYet(f"{name} should be a function: run the cell that defines it with `def`.")
+    for arguments, expected in cases:
+        call = f"{name}({', '.join(_show(argument) for argument in arguments)})"
+        try:
+            result = function(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in arguments])
+        except NotImplementedError:
+            raise NotYet(f"{name} is not written yet: replace `...` with your code.") from None
+        except Exception as error:  # the learner's code may raise anything; say it in words
+            raise NotYet(f"{call} stopped with {type(error).__name__}: {error}") from None
+        if any(result is unwritten for unwritten in UNWRITTEN):
+            raise NotYet(f"{name} returns nothing yet: replace `...` with your code and `return` the result.")
+        problem = _difference(result, expected)
+        if problem:
+            hints = [hint for wrong, hint in mistakes if _difference(result, _try(wrong, arguments)) is None]
+            raise NotYet(f"{call} {problem}." + (f" {hints[0]}" if hints else ""))
+    print(f"✓ Correct: {praise}")
+
+
+def _try(function: Callable, arguments: tuple) -> object:
+    """``function(*arguments)``, or a value equal to nothing if it fails."""
+    try:
+        return function(*arguments)
+    except Exception:  # a typical mistake may not apply to every case
+        return object()

@@ -139,3 +139,42 @@ def test_colab_badge_and_setup_cell_name_the_one_repository(notebook):
 def test_every_notebook_uses_the_same_setup_cell():
     setups = {nb.name: source(code_cells(nb)[0]).split("setup_notebook(")[0] for nb in NOTEBOOKS}
     assert len(set(setups.values())) == 1, setups
+
+
+# Coding exercises (nbgrader cells): a solution cell holds the worked answer between nbgrader's
+# markers, and the next code cell is its graded check, a self-check with points; markers appear
+# nowhere else, so the full edition shows few of them.
+SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
+HIDDEN_MARKERS = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
+NBGRADER_KEYS = {"grade", "grade_id", "locked", "schema_version", "solution", "task", "points"}
+
+
+def nbgrader(cell: dict) -> dict:
+    return cell["metadata"].get("nbgrader", {})
+
+
+def test_coding_exercises_are_well_formed_nbgrader_cells(notebook):
+    code = code_cells(notebook)
+    grade_ids = [nbgrader(cell)["grade_id"] for cell in code if nbgrader(cell)]
+    assert len(grade_ids) == len(set(grade_ids)), "grade_id must be unique in a notebook"
+    assert all(grade_id.startswith(notebook.name[:2] + "-") for grade_id in grade_ids), grade_ids
+    for index, cell in enumerate(code):
+        meta, text = nbgrader(cell), source(cell)
+        assert set(meta) <= NBGRADER_KEYS and meta.get("schema_version", 3) == 3, meta
+        solution = meta.get("solution", False)
+        assert all((marker in text) == solution for marker in SOLUTION_MARKERS), (
+            f"solution markers belong in (and only in) cells marked as solutions: {text[:60]}")
+        assert meta.get("grade") or not any(marker in text for marker in HIDDEN_MARKERS), "hidden tests: checks only"
+        assert not (solution and meta.get("grade")), "a check is a separate cell after the solution"
+        if solution:
+            check = nbgrader(code[index + 1]) if index + 1 < len(code) else {}
+            assert check.get("grade") and check.get("locked"), f"no graded check after {text[:60]}"
+        if meta.get("grade"):
+            assert meta.get("points", 0) > 0 and meta["locked"], meta
+            assert text.startswith("# Self-check"), "a graded check is a self-check a learner can run"
+
+
+def test_markers_are_explained_where_the_exercises_start():
+    explained = [nb.name for nb in NOTEBOOKS if "`###` mark" in markdown(nb)]
+    first = next((nb.name for nb in NOTEBOOKS if any(nbgrader(cell) for cell in code_cells(nb))), None)
+    assert first is None or first in explained, "the first notebook with exercises explains the markers"

@@ -1,0 +1,36 @@
+"""``python -m classroom student-edition`` and ``python -m classroom grade``: see notebooks/TEACHING.md."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from classroom import edition, grading
+
+
+def parse(arguments: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m classroom", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    student = commands.add_parser("student-edition", help="write the student edition of the notebooks")
+    student.add_argument("--out", type=Path, default=Path("student-edition"), help="a new folder")
+    student.add_argument("--keep-solutions", action="store_true",
+                         help="keep the end-of-notebook exercises' solutions (for self-study)")
+    student.add_argument("--zip", action="store_true", help="also pack the folder into a .zip to hand out")
+    grade = commands.add_parser("grade", help="grade a folder of submissions: SUBMISSIONS/<student>/<notebook>")
+    grade.add_argument("submissions", type=Path)
+    grade.add_argument("--out", type=Path, default=Path("grades.csv"), help="the CSV table to write")
+    grade.add_argument("--time-limit", type=float, default=grading.TIME_LIMIT,
+                       help="seconds each notebook may run (default %(default)s)")
+    return parser.parse_args(arguments)
+
+
+def main(arguments: list[str] | None = None) -> None:
+    options = parse(arguments)
+    if options.command == "student-edition":
+        edition.main(options.out, options.keep_solutions, options.zip)
+    else:
+        grading.main(options.submissions, options.out, options.time_limit)
+
+
+if __name__ == "__main__":
+    main()

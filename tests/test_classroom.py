@@ -1,0 +1,240 @@
+"""The classroom machinery: graded checks, the student edition (nbgrader's generate_assignment)
+and the grader (nbgrader's autograde), on the real notebooks with real nbgrader.
+
+Cost: the check tests run in a second; the student edition is generated once for every
+notebook (about 5 s); the grader runs notebook 01 three times (full, untouched, one wrong
+answer), a crashing and a never-ending submission (about 1 minute in all). As exercises
+arrive in more notebooks, the edition tests cover them at once (they are parametrised over
+every notebook); the grader test grades the first notebook that has exercises.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from classroom import edition, grading
+from classroom.course import CODE_STUB, points_of, series_notebooks
+from helpers.selfcheck import NotYet, check_function
+
+NOTEBOOKS = series_notebooks()
+MARKERS = re.compile(r"### (BEGIN|END) (SOLUTION|HIDDEN TESTS)")
+PILOT = NOTEBOOKS[0]  # 01, the first notebook with coding exercises
+
+# For each coding exercise of 01: typical wrong answers and a value copied from an output.
+WRONG = {
+    "01-pixels-per-image": ["return images.size", "return images.shape[1] + images.shape[2]",
+                           "return 28 * 28", "return images.shape[0] * images.shape[1]"],
+    "01-most-common-label": ["return labels.max()", "return np.bincount(labels).max()",
+                             "return np.bincount(labels).argmin()"],
+    "01-to-pixels": ["return scaled * 255", "return (scaled * 255).astype('uint8')",
+                     "return scaled.astype('uint8') * 255", "return np.round(scaled * 256).astype('uint8')"],
+}
+COPIED = {"01-pixels-per-image": "return 784", "01-most-common-label": "return 1",
+          "01-to-pixels": "return np.array([0, 51, 255], dtype=np.uint8)"}
+
+
+def cells(notebook: Path) -> list[dict]:
+    return json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+
+
+def source(cell: dict) -> str:
+    return "".join(cell["source"])
+
+
+def nbgrader_meta(cell: dict) -> dict:
+    return cell["metadata"].get("nbgrader", {})
+
+
+def exercises(notebook: Path) -> list[tuple[dict, dict]]:
+    """(solution cell, check cell) pairs of a notebook, in order."""
+    code = [cell for cell in cells(notebook) if cell["cell_type"] == "code"]
+    return [(cell, code[index + 1]) for index, cell in enumerate(code) if nbgrader_meta(cell).get("solution")]
+
+
+# --- graded checks: one plain line, failing on a blank, a wrong answer, a copied value -------------
+
+def pixels(images):
+    return images.shape[1] * images.shape[2]
+
+
+def test_a_right_function_passes_with_praise(capsys):
+    check_function(pixels, [((np.zeros((2, 28, 28)),), 784), ((np.zeros((1, 5, 7)),), 35)], praise="well done.")
+    assert capsys.readouterr().out == "✓ Correct: well done.\n"
+
+
+@pytest.mark.parametrize("body, message", [
+    (lambda images: ..., "returns nothing yet"),
+    (lambda images: None, "returns nothing yet"),
+    (lambda images: 784, "returned 784 instead of 35"),
+    (lambda images: images.size, "returned 1568 instead of 784"),
+])
+def test_a_wrong_function_fails_with_one_plain_sentence(body, message):
+    with pytest.raises(NotYet, match=message) as failure:
+        check_function(body, [((np.zeros((2, 28, 28)),), 784), ((np.zeros((3, 5, 7)),), 35)], praise="")
+    rendered = failure.value._render_traceback_()  # what IPython shows instead of a traceback
+    assert len(rendered) == 1 and rendered[0].startswith("✗ Not yet.")
+
+
+def test_a_typical_mistake_gets_its_hint_and_errors_are_told_in_words():
+    with pytest.raises(NotYet, match="rows \\+ columns"):
+        check_function(lambda images: 56, [((np.zeros((1, 28, 28)),), 784)], praise="",
+                       mistakes=[(lambda images: 56, "rows + columns")])
+    with pytest.raises(NotYet, match="not written yet"):
+        check_function(lambda images: (_ for _ in ()).throw(NotImplementedError), [((1,), 1)], praise="")
+    with pytest.raises(NotYet, match="stopped with ZeroDivisionError"):
+        check_function(lambda x: 1 / 0, [((1,), 1)], praise="")
+
+
+def test_arrays_must_match_in_shape_dtype_and_values():
+    case = [((np.float32([0.2, 1.0]),), np.uint8([51, 255]))]
+    for wrong, message in [(lambda s: s * 255, "float32 numbers instead of uint8"),
+                           (lambda s: np.uint8([51]), "shape \\(1,\\) instead of \\(2,\\)"),
+                           (lambda s: np.uint8([50, 255]), "gives 50 at position 0 where 51 belongs"),
+                           (lambda s: [51, 255], "not a NumPy array")]:
+        with pytest.raises(NotYet, match=message):
+            check_function(wrong, case, praise="")
+
+
+@pytest.fixture(scope="module")
+def pilot_namespace() -> dict:
+    """What notebook 01's check cells need, as the cells above them define it."""
+    from helpers.data import load_mnist
+
+    (x_train, y_train), _ = load_mnist()
+    return {"np": np, "x_train": x_train, "y_train": y_train, "train_counts": np.bincount(y_train),
+            "x_train_scaled": x_train.astype("float32") / 255.0}
+
+
+def run_exercise(namespace: dict, solution: dict, check: dict, body: str) -> None:
+    """Define the learner's function with ``body`` in place of the solution, then run the check cell."""
+    code = re.sub(r"### BEGIN SOLUTION.*### END SOLUTION", body.replace("\\", "\\\\"), source(solution), flags=re.S)
+    exec(code.rsplit("\n\n\n", 1)[0], namespace)  # the definition, not the demonstration call below it
+    exec(source(check), namespace)
+
+
+@pytest.mark.parametrize("grade_id", sorted(WRONG))
+def test_pilot_checks_fail_on_blank_wrong_and_copied_answers(pilot_namespace, grade_id, capsys):
+    solution, check = next(pair for pair in exercises(PILOT) if nbgrader_meta(pair[0])["grade_id"] == grade_id)
+    run_exercise(dict(pilot_namespace), solution, check, MARKERS.sub("", re.search(
+        r"### BEGIN SOLUTION\n(.*)    ### END SOLUTION", source(solution), re.S).group(1)).strip())
+    assert capsys.readouterr().out.startswith("✓ Correct")
+    for body in [CODE_STUB, *WRONG[grade_id], COPIED[grade_id]]:
+        with pytest.raises(NotYet):
+            run_exercise(dict(pilot_namespace), solution, check, body)
+
+
+def test_the_pilot_has_three_coding_exercises_with_checks():
+    pairs = exercises(PILOT)
+    assert len(pairs) >= 3
+    assert {nbgrader_meta(solution)["grade_id"] for solution, _ in pairs} == set(WRONG)
+
+
+# --- the student edition: nbgrader's generate_assignment on every notebook ---------------------------
+
+@pytest.fixture(scope="module")
+def student_edition(tmp_path_factory) -> Path:
+    return edition.build(tmp_path_factory.mktemp("edition") / "student")
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
+def test_student_edition_blanks_solutions_and_keeps_tests_out(student_edition, notebook):
+    student = student_edition / "notebooks" / notebook.name
+    full_cells, student_cells = cells(notebook), cells(student)
+    assert len(student_cells) == len(full_cells)
+    for full, given in zip(full_cells, student_cells):
+        assert not MARKERS.search(source(given)), "a solution or hidden test reached the student"
+        assert given.get("outputs", []) == [], "outputs (and with them the answers) are cleared"
+        if nbgrader_meta(full).get("solution"):
+            assert CODE_STUB in source(given)
+        if nbgrader_meta(full).get("grade"):
+            assert given["metadata"]["editable"] is False, "check cells are locked"
+        if full["cell_type"] == "markdown":
+            assert "<details>" not in source(given), "the exercises' solutions are removed"
+    assert (student_edition / "helpers" / "selfcheck.py").exists() and (student_edition / "data").is_dir()
+    assert "Execute.timeout" in (student_edition / "notebooks" / "nbgrader_config.py").read_text(), "for Validate"
+
+
+def test_student_edition_can_keep_exercise_solutions_and_refuses_to_overwrite(tmp_path, student_edition):
+    kept = edition.build(tmp_path / "self-study", keep_exercise_solutions=True, notebooks=[PILOT], make_zip=True)
+    assert kept.suffix == ".zip" and kept.stat().st_size > 0
+    text = (tmp_path / "self-study" / "notebooks" / PILOT.name).read_text(encoding="utf-8")
+    assert "<details>" in text and "BEGIN SOLUTION" not in text
+    with pytest.raises(FileExistsError):
+        edition.build(student_edition)
+
+
+# --- the grader: nbgrader's autograde, offline, on real submissions ------------------------------------
+
+def with_answer(notebook: dict, grade_id: str, body: str) -> dict:
+    for cell in notebook["cells"]:
+        if nbgrader_meta(cell).get("grade_id") == grade_id:
+            cell["source"] = source(cell).replace(CODE_STUB, body)
+            return notebook
+    raise KeyError(grade_id)
+
+
+def submit(folder: Path, student: str, notebook: dict) -> None:
+    (folder / student).mkdir(parents=True)
+    (folder / student / PILOT.name).write_text(json.dumps(notebook), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def graded(student_edition, tmp_path_factory) -> dict[str, grading.Result]:
+    blank = json.loads((student_edition / "notebooks" / PILOT.name).read_text(encoding="utf-8"))
+    answers = {"01-pixels-per-image": "return images.shape[1] * images.shape[2]",
+               "01-most-common-label": "return np.bincount(labels).argmax()",
+               "01-to-pixels": "return (scaled * 255).astype('uint8')"}  # the last one is wrong: 2 points
+    one_wrong = json.loads(json.dumps(blank))
+    for grade_id, body in answers.items():
+        with_answer(one_wrong, grade_id, body)
+    folder = tmp_path_factory.mktemp("submissions")
+    submit(folder, "full", json.loads(PILOT.read_text(encoding="utf-8")))
+    submit(folder, "untouched", blank)
+    submit(folder, "one-wrong", one_wrong)
+    submit(folder, "crashes", with_answer(json.loads(json.dumps(blank)), "01-pixels-per-image", "os._exit(1)"))
+    submit(folder, "reads-tests", with_answer(json.loads(json.dumps(blank)), "01-pixels-per-image",
+                                              "return open('../../../gradebook.db', 'rb').read()"))
+    results = grading.grade(folder, time_limit=300)
+    grading.write_csv(results, folder / "grades.csv")
+    hangs = tmp_path_factory.mktemp("hanging")
+    submit(hangs, "never-finishes", with_answer(json.loads(json.dumps(blank)), "01-pixels-per-image",
+                                                "import time; time.sleep(3600)"))
+    results += grading.grade(hangs, time_limit=10)
+    by_student = {result.student: result for result in results}
+    by_student["csv"] = list(csv.DictReader((folder / "grades.csv").open(encoding="utf-8")))
+    return by_student
+
+
+def test_grading_the_full_edition_gives_full_marks(graded):
+    maximum = points_of(PILOT)
+    assert maximum >= 3
+    assert (graded["full"].points, graded["full"].maximum, graded["full"].status) == (maximum, maximum, "graded")
+
+
+def test_an_untouched_student_edition_scores_zero(graded):
+    assert (graded["untouched"].points, graded["untouched"].status) == (0, "graded")
+
+
+def test_one_wrong_answer_loses_exactly_that_exercises_points(graded):
+    assert graded["one-wrong"].points == points_of(PILOT) - 2
+    assert graded["one-wrong"].status == "graded"
+
+
+def test_crashing_hanging_and_test_reading_submissions_get_a_clear_result(graded):
+    assert graded["crashes"].points == 0 and graded["crashes"].status.startswith("crashed")
+    assert graded["never-finishes"].points == 0 and graded["never-finishes"].status.startswith("timed out")
+    assert graded["never-finishes"].seconds < 30
+    assert graded["reads-tests"].points == 0 and graded["reads-tests"].status.startswith("not run")
+
+
+def test_the_grade_table_is_a_csv_per_student_and_notebook(graded):
+    rows = graded["csv"]
+    assert list(rows[0])[:4] == ["student", "notebook", "points", "maximum"]
+    assert {(row["student"], row["notebook"]) for row in rows} == {
+        (student, PILOT.stem) for student in ("full", "untouched", "one-wrong", "crashes", "reads-tests")}
