@@ -50,24 +50,38 @@ def confidence_band(confidence: float) -> tuple[str, str]:
 
 def plot_digit_grid(images: np.ndarray, titles: Sequence[str] | None = None, *, n_cols: int = 10,
                     cell_size: float = 1.2, suptitle: str | None = None,
-                    title_colors: Sequence[str] | None = None) -> Figure:
-    """Show ``images`` (N, 28, 28) in a grid, each with an optional title (notebook 01)."""
+                    title_colors: Sequence[str] | None = None, framed: bool = False) -> Figure:
+    """Show ``images`` (N, height, width) in a grid, each with an optional title (notebook 01).
+
+    ``framed=True`` draws each image's edge, so that where a digit sits in a larger picture
+    shows (notebook 06's 112x112 pictures).
+    """
     n_rows = int(np.ceil(len(images) / n_cols))
     title_lines = max(1, max((title.count("\n") + 1 for title in titles), default=1)) if titles is not None else 0
     title_space = 0.35 * font_scale() * title_lines
     figure, axes = new_figure(n_rows, n_cols, width=cell_size * n_cols,
                               height=(cell_size + title_space) * n_rows + 0.4 * (suptitle is not None))
     for index, ax in enumerate(axes.flat):
-        ax.axis("off")
+        if index >= len(images) or not framed:
+            ax.axis("off")
         if index >= len(images):
             continue
         ax.imshow(images[index], cmap=DIGIT_CMAP)
+        if framed:
+            frame(ax)
         if titles is not None:
             color = title_colors[index] if title_colors is not None else BLACK
             ax.set_title(titles[index], fontsize="small", color=color)
     if suptitle:
         figure.suptitle(suptitle)
     return figure
+
+
+def frame(ax) -> None:
+    """Draw the edge of an image's axes (a thin grey line) and no ticks: where the picture ends shows."""
+    ax.set(xticks=[], yticks=[])
+    for spine in ax.spines.values():
+        spine.set(visible=True, color=GREY, linewidth=1)
 
 
 def plot_pixel_values(image: np.ndarray, title: str = "") -> Figure:
@@ -187,7 +201,7 @@ def plot_probabilities(probabilities: np.ndarray, *, image: np.ndarray | None = 
                               height=3, width_ratios=[1, 3] if image is not None else None)
     if image is not None:
         axes[0, 0].imshow(image, cmap=DIGIT_CMAP)
-        axes[0, 0].axis("off")
+        frame(axes[0, 0])  # the image's edge: a digit off in a corner shows as such
         axes[0, 0].set_title("input" if true_label is None else f"actual: {true_label}")
     ax = axes[0, -1]
     prediction = int(np.argmax(probabilities))
@@ -259,16 +273,20 @@ def plot_reliability_diagram(curves: Mapping[str, Sequence[np.ndarray]], *,
 
 
 def plot_preparation_steps(steps: Mapping[str, np.ndarray],
-                           centres_of_mass: Mapping[str, tuple[float, float]] | None = None) -> Figure:
+                           centres_of_mass: Mapping[str, tuple[float, float]] | None = None, *,
+                           cmaps: Mapping[str, str] | None = None) -> Figure:
     """One image per preparation step, side by side, each at its own size in pixels, framed (notebook 06).
 
     ``centres_of_mass`` maps a step's name to its (row, column) centre of mass: drawn as a
     vermillion X, with the frame's centre as a blue + (two shapes, not colour alone).
+    Single-channel steps are drawn like digits (high values dark) unless ``cmaps`` names
+    another colour map for them, e.g. "gray" for grey levels where 1 is white paper.
     """
-    centres_of_mass = centres_of_mass or {}
+    centres_of_mass, cmaps = centres_of_mass or {}, cmaps or {}
     figure, axes = new_figure(1, len(steps), width=2.6 * len(steps), height=3.2)
     for ax, (name, image) in zip(axes.flat, steps.items()):
-        ax.imshow(image, cmap=DIGIT_CMAP)
+        ax.imshow(image, cmap=cmaps.get(name, DIGIT_CMAP), vmin=0 if name in cmaps else None,
+                  vmax=1 if name in cmaps else None)
         ax.set_title(f"{name}\n{image.shape[0]} x {image.shape[1]} pixels", fontsize="small")
         ax.set(xticks=[], yticks=[])
         if name in centres_of_mass:

@@ -323,3 +323,21 @@ def test_presentation_mode_enlarges_every_text_in_every_figure():
         if ticks_before:
             assert min(ticks_after) >= 1.3 * max(ticks_before), f"{name}: tick labels do not grow"
         assert min(size for _, size in texts_before) >= 0.55 * base_size, f"{name}: a text is tiny"
+
+
+
+def test_framed_pictures_show_their_edges_and_unframed_ones_do_not():
+    pictures = RNG.random((2, 112, 112))
+    framed = plots.plot_digit_grid(pictures, ["a", "b"], n_cols=2, framed=True)
+    assert all(ax.axison and all(spine.get_visible() for spine in ax.spines.values()) for ax in framed.axes)
+    assert not any(ax.axison for ax in plots.plot_digit_grid(pictures, n_cols=2).axes)
+    image_ax = plots.plot_probabilities(np.full(10, 0.1), image=IMAGES[0]).axes[0]
+    assert image_ax.axison and not image_ax.get_xticks().size, "the 28x28 input is framed, without ticks"
+
+
+def test_preparation_steps_can_show_grey_levels_with_white_paper():
+    grey = np.linspace(0, 1, 28 * 28).reshape(28, 28)
+    figure = plots.plot_preparation_steps({"grey": grey, "ink": 1 - grey}, cmaps={"grey": "gray"})
+    grey_image, ink_image = (ax.images[0] for ax in figure.axes if ax.images)
+    assert grey_image.get_cmap().name == "gray" and grey_image.get_clim() == (0, 1)
+    assert ink_image.get_cmap().name == plots.DIGIT_CMAP
