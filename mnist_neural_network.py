@@ -18,6 +18,8 @@ import os
 import sys
 from pathlib import Path
 
+from helpers.setup import SEED  # light: nothing heavy is imported before --help is parsed
+
 PROJECT_DIR = Path(__file__).resolve().parent
 MNIST_TRAIN_IMAGES = 60_000
 # The original script's recipe.
@@ -27,7 +29,6 @@ ORIGINAL_BATCH_SIZE = 16
 VALIDATION_SPLIT = 0.1
 # Below this, the 10% validation split would hold out no image at all.
 MIN_TRAIN_SIZE = 10
-DEFAULT_SEED = 42
 PREDICTIONS_FILE = "predictions.png"
 CONFIDENCE_FILE = "confidence_per_digit.png"
 
@@ -65,9 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"passes over the training images (default: {ORIGINAL_EPOCHS})")
     parser.add_argument("--batch-size", type=whole_number(1), default=ORIGINAL_BATCH_SIZE, metavar="N",
                         help=f"images per weight update (default: {ORIGINAL_BATCH_SIZE})")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
+    parser.add_argument("--seed", type=int, default=SEED,
                         help=f"random seed for training and for picking the sample images "
-                             f"(default: {DEFAULT_SEED}; the same seed gives the same run)")
+                             f"(default: {SEED}; the same seed gives the same run)")
     parser.add_argument("--figures-dir", type=Path, default=PROJECT_DIR / "figures", metavar="DIR",
                         help="where to save the PNG figures (default: figures/ in the project)")
     parser.add_argument("--no-show", action="store_true",
@@ -129,9 +130,9 @@ def main(argv: list[str] | None = None) -> int:
 
     setup_notebook(seed=args.seed)  # quiet TensorFlow's start-up lines, seed everything
 
-    from helpers.data import MnistDataError, load_mnist
+    from helpers.data import MnistDataError, load_mnist, scale_pixels
     from helpers.evaluate import mean_true_class_confidence
-    from helpers.model import scale_pixels, train_dense_model
+    from helpers.model import train_dense_model
     from helpers.plots import plot_confidence_bars, plot_prediction_grid
     from helpers.sampling import sample_one_per_digit
 

@@ -1,8 +1,8 @@
 """Build, train, save and re-load the series' dense network (784 -> 128 -> 10).
 
-Notebook 02 builds the network line by line and notebook 03 trains it; the same code
-lives here so that notebooks 04 onwards can load the trained model, or train it
-themselves when run first.
+Notebook 02 builds the network line by line and notebook 03 trains it, saves it with
+``model.save`` and loads it with ``keras.models.load_model``; the same code lives here so that
+notebooks 04 onwards can load the trained model, or train it themselves when run first.
 """
 
 from __future__ import annotations
@@ -17,7 +17,12 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from helpers.data import load_mnist
+from helpers.data import load_mnist, scale_pixels
+from helpers.setup import SEED
+
+# Re-exported for notebook 07 and benchmarks/, which still import scale_pixels from here:
+# it goes once they import it from helpers.data (where it lives now).
+__all__ = ["scale_pixels"]
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 # Where trained models go when MODELS_DIR is not writable (a read-only shared checkout).
@@ -29,7 +34,6 @@ FULL_MODEL_NAME = "dense_full"
 FULL_EPOCHS = 16
 FULL_BATCH_SIZE = 128
 VALIDATION_SPLIT = 0.1
-SEED = 42
 
 
 def build_dense_model(hidden_units: int = 128) -> keras.Model:
@@ -46,11 +50,6 @@ def build_dense_model(hidden_units: int = 128) -> keras.Model:
     ], name=f"dense_{hidden_units}")
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
-
-
-def scale_pixels(images: np.ndarray) -> np.ndarray:
-    """uint8 pixels 0-255 -> float32 in [0, 1], as the network expects."""
-    return images.astype("float32") / 255.0
 
 
 def train_dense_model(x_train: np.ndarray, y_train: np.ndarray, *, hidden_units: int = 128,

@@ -1,59 +1,46 @@
-"""Every figure the series draws more than once, in one colour-blind-safe style.
+"""Every figure the series draws more than once, in one colour-blind-safe style (:mod:`helpers.style`).
 
 Each function takes data and returns a :class:`matplotlib.figure.Figure`; none of them
 trains, loads or predicts. Figures are built with matplotlib's object API, not pyplot,
 so a notebook shows one simply by ending a cell with the call, and it is shown once.
+Each docstring names the notebook that first draws the figure. No text size is fixed in
+points: sizes are named ("small", ...), relative to the style's base size, so
+``setup_notebook(presentation=True)`` enlarges them all.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import matplotlib as mpl
 import numpy as np
 import seaborn as sns
+from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 
-# Okabe & Ito's palette: distinguishable with every common colour-vision deficiency.
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
-BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, YELLOW, BLACK = OKABE_ITO
-GREY = "#999999"
-DIGIT_CMAP = "gray_r"  # dark ink on white paper, as the digits were written
-HEATMAP_CMAP = "cividis"
-# Diverging and colour-blind safe. Reversed: matplotlib's "PuOr" runs from orange (lowest) to
-# purple (highest), and the series draws positive weights orange, negative purple.
-WEIGHT_CMAP = "PuOr_r"
+from helpers.style import (
+    BLACK,
+    BLUE,
+    DIGIT_CMAP,
+    GREEN,
+    GREY,
+    HEATMAP_CMAP,
+    OKABE_ITO,
+    ORANGE,
+    VERMILLION,
+    WEIGHT_CMAP,
+    font_scale,
+    new_figure,
+    text_colour_on,
+)
 
 # The original script's confidence bands, kept with a second cue besides colour.
 HIGH_CONFIDENCE = 0.90
 MEDIUM_CONFIDENCE = 0.70
 
 
-def use_series_style(presentation: bool = False) -> None:
-    """Set the series' plot style; ``presentation=True`` enlarges fonts for a projector.
-
-    In a Jupyter kernel it also makes a cell that returns a Figure show it (see
-    :func:`show_figures_inline`).
-    """
-    show_figures_inline()  # first: the inline backend must not override the style below
-    sns.set_theme(context="talk" if presentation else "notebook", style="whitegrid", palette=OKABE_ITO)
-    mpl.rcParams.update({
-        "image.cmap": HEATMAP_CMAP,
-        "figure.dpi": 100,
-        "axes.titleweight": "bold" if presentation else "normal",
-    })
-
-
-def new_figure(n_rows: int = 1, n_cols: int = 1, *, width: float = 6.4, height: float = 4.0,
-               **subplot_kw) -> tuple[Figure, np.ndarray]:
-    """A figure with an ``n_rows`` x ``n_cols`` array of axes (always a 2-D array)."""
-    figure = Figure(figsize=(width, height), layout="constrained")
-    axes = figure.subplots(n_rows, n_cols, squeeze=False, **subplot_kw)
-    return figure, axes
-
-
 def confidence_band(confidence: float) -> tuple[str, str]:
-    """The original's colour code with a word as the second cue: (colour, 'high'|'medium'|'low')."""
+    """The original's colour code with a word as the second cue: (colour, 'high'|'medium'|'low') (notebook 05)."""
     if confidence >= HIGH_CONFIDENCE:
         return GREEN, "high"
     if confidence >= MEDIUM_CONFIDENCE:
@@ -63,36 +50,51 @@ def confidence_band(confidence: float) -> tuple[str, str]:
 
 def plot_digit_grid(images: np.ndarray, titles: Sequence[str] | None = None, *, n_cols: int = 10,
                     cell_size: float = 1.2, suptitle: str | None = None,
-                    title_colors: Sequence[str] | None = None) -> Figure:
-    """Show ``images`` (N, 28, 28) in a grid, each with an optional title."""
+                    title_colors: Sequence[str] | None = None, framed: bool = False) -> Figure:
+    """Show ``images`` (N, height, width) in a grid, each with an optional title (notebook 01).
+
+    ``framed=True`` draws each image's edge, so that where a digit sits in a larger picture
+    shows (notebook 06's 112x112 pictures).
+    """
     n_rows = int(np.ceil(len(images) / n_cols))
-    title_space = 0.35 * (titles is not None) * max(1, max((t.count("\n") + 1 for t in titles), default=1))
+    title_lines = max(1, max((title.count("\n") + 1 for title in titles), default=1)) if titles is not None else 0
+    title_space = 0.35 * font_scale() * title_lines
     figure, axes = new_figure(n_rows, n_cols, width=cell_size * n_cols,
                               height=(cell_size + title_space) * n_rows + 0.4 * (suptitle is not None))
     for index, ax in enumerate(axes.flat):
-        ax.axis("off")
+        if index >= len(images) or not framed:
+            ax.axis("off")
         if index >= len(images):
             continue
         ax.imshow(images[index], cmap=DIGIT_CMAP)
+        if framed:
+            frame(ax)
         if titles is not None:
             color = title_colors[index] if title_colors is not None else BLACK
-            ax.set_title(titles[index], fontsize=9, color=color)
+            ax.set_title(titles[index], fontsize="small", color=color)
     if suptitle:
         figure.suptitle(suptitle)
     return figure
 
 
+def frame(ax) -> None:
+    """Draw the edge of an image's axes (a thin grey line) and no ticks: where the picture ends shows."""
+    ax.set(xticks=[], yticks=[])
+    for spine in ax.spines.values():
+        spine.set(visible=True, color=GREY, linewidth=1)
+
+
 def plot_pixel_values(image: np.ndarray, title: str = "") -> Figure:
-    """One digit as its grid of numbers: each pixel's value written on its own square."""
+    """One digit as its grid of numbers: each pixel's value written on its own square (notebook 01)."""
     figure, axes = new_figure(width=9, height=9)
     sns.heatmap(image, annot=True, fmt="d" if image.dtype.kind in "iu" else ".1f", cmap=DIGIT_CMAP,
-                cbar=False, annot_kws={"fontsize": 5}, square=True, ax=axes[0, 0])
+                cbar=False, annot_kws={"fontsize": "xx-small"}, square=True, ax=axes[0, 0])
     axes[0, 0].set(title=title, xlabel="column", ylabel="row")
     return figure
 
 
 def plot_class_counts(labels: Mapping[str, np.ndarray]) -> Figure:
-    """How many images of each digit there are, one bar group per named split."""
+    """How many images of each digit there are, one bar group per named split (notebook 01)."""
     import pandas as pd
 
     table = pd.DataFrame([(split, int(digit)) for split, values in labels.items() for digit in values],
@@ -106,7 +108,7 @@ def plot_class_counts(labels: Mapping[str, np.ndarray]) -> Figure:
 
 def plot_curves(x: np.ndarray, curves: Mapping[str, np.ndarray], *, xlabel: str, ylabel: str,
                 title: str = "") -> Figure:
-    """Several named y(x) curves on one labelled axes (e.g. activation functions).
+    """Several named y(x) curves on one labelled axes, e.g. activation functions (notebook 02).
 
     Curves differ by line style (solid, dashed, dotted, dash-dot) as well as colour, so they
     can be told apart without colour vision and in black-and-white print.
@@ -121,7 +123,7 @@ def plot_curves(x: np.ndarray, curves: Mapping[str, np.ndarray], *, xlabel: str,
 
 
 def plot_training_curves(history: Mapping[str, Sequence[float]], title: str = "") -> Figure:
-    """Loss and accuracy per epoch, training vs validation, from ``History.history``."""
+    """Loss and accuracy per epoch, training vs validation, from ``History.history`` (notebook 03)."""
     figure, axes = new_figure(1, 2, width=10, height=3.5)
     epochs = np.arange(1, len(history["loss"]) + 1)
     for ax, metric in zip(axes.flat, ("loss", "accuracy")):
@@ -138,67 +140,92 @@ def plot_training_curves(history: Mapping[str, Sequence[float]], title: str = ""
 
 def plot_prediction_grid(images: np.ndarray, true_labels: np.ndarray, probabilities: np.ndarray,
                          *, n_cols: int = 5) -> Figure:
-    """The original script's grid: "Pred: p (c%)" over "Actual: a", colour-coded by confidence.
+    """The original script's grid: "Pred: p (c%)" over "Actual: a", colour-coded by confidence (notebook 05).
 
     Colour alone is not enough for every reader, so each title also carries a ✓ or ✗ for
-    right or wrong and the confidence band in words.
+    right or wrong and, on the prediction's line (it describes the prediction, not the
+    truth), the confidence band in words: "Pred: 7 (99%, high) ✓" over "Actual: 7".
     """
     predictions = probabilities.argmax(axis=1)
     titles, colors = [], []
     for truth, prediction, probs in zip(true_labels, predictions, probabilities):
         color, band = confidence_band(probs[prediction])
         mark = "✓" if prediction == truth else "✗"
-        titles.append(f"Pred: {prediction} ({probs[prediction]:.0%}) {mark}\nActual: {truth} · {band}")
+        titles.append(f"Pred: {prediction} ({probs[prediction]:.0%}, {band}) {mark}\nActual: {truth}")
         colors.append(color)
-    return plot_digit_grid(images, titles, n_cols=n_cols, cell_size=2.0, title_colors=colors)
+    return plot_digit_grid(images, titles, n_cols=n_cols, cell_size=2.0 * font_scale(), title_colors=colors)
 
 
 def plot_confidence_bars(confidence_per_digit: np.ndarray, *, title: str = "") -> Figure:
-    """Mean confidence in the true class per digit, each bar labelled in %, the lowest highlighted."""
+    """Mean confidence in the true class per digit, bars from zero, each labelled in %, the lowest highlighted.
+
+    The original script's chart (notebook 04). When every bar lies between 95% and 99% the
+    bars look alike and only their labels differ: :func:`plot_confidence_left` shows the gaps.
+    """
     figure, axes = new_figure(width=8, height=4)
     ax = axes[0, 0]
     colors = [BLUE] * len(confidence_per_digit)
     colors[int(np.argmin(confidence_per_digit))] = VERMILLION
     bars = ax.bar(np.arange(len(confidence_per_digit)), confidence_per_digit, color=colors)
-    ax.bar_label(bars, labels=[f"{value:.1%}" for value in confidence_per_digit], fontsize=9)
+    ax.bar_label(bars, labels=[f"{value:.1%}" for value in confidence_per_digit], fontsize="small")
     ax.set(xticks=np.arange(len(confidence_per_digit)), xlabel="true digit",
            ylabel="mean probability given to the true digit", ylim=(0, 1.08),
            title=title or "How sure is the model of the right answer? (lowest in vermillion)")
     return figure
 
 
+def plot_confidence_left(confidence_per_digit: np.ndarray, *, title: str = "") -> Figure:
+    """The other side of :func:`plot_confidence_bars`: the probability left for wrong digits, per digit.
+
+    1 - mean confidence in the true digit, bars from zero on an axis that fits them, so that
+    differences of a few points are visible; the largest (the least sure digit) highlighted (notebook 04).
+    """
+    left = 1 - np.asarray(confidence_per_digit, dtype=float)
+    figure, axes = new_figure(width=8, height=4)
+    ax = axes[0, 0]
+    colors = [BLUE] * len(left)
+    colors[int(np.argmax(left))] = VERMILLION
+    bars = ax.bar(np.arange(len(left)), left, color=colors)
+    ax.bar_label(bars, labels=[f"{value:.1%}" for value in left], fontsize="small")
+    ax.set(xticks=np.arange(len(left)), xlabel="true digit", ylabel="mean probability given to wrong digits",
+           ylim=(0, max(left.max(), 1e-3) * 1.15),
+           title=title or "How much probability goes to wrong digits? (most in vermillion)")
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    return figure
+
+
 def plot_probabilities(probabilities: np.ndarray, *, image: np.ndarray | None = None,
                        true_label: int | None = None) -> Figure:
-    """The ten class probabilities for one image as bars (prediction highlighted), image alongside."""
+    """The ten class probabilities for one image as bars, prediction highlighted, image alongside (notebook 02)."""
     figure, axes = new_figure(1, 2 if image is not None else 1, width=9 if image is not None else 6,
                               height=3, width_ratios=[1, 3] if image is not None else None)
     if image is not None:
         axes[0, 0].imshow(image, cmap=DIGIT_CMAP)
-        axes[0, 0].axis("off")
+        frame(axes[0, 0])  # the image's edge: a digit off in a corner shows as such
         axes[0, 0].set_title("input" if true_label is None else f"actual: {true_label}")
     ax = axes[0, -1]
     prediction = int(np.argmax(probabilities))
     colors = [GREY] * 10
     colors[prediction] = BLUE
     bars = ax.bar(np.arange(10), probabilities, color=colors)
-    ax.bar_label(bars, labels=[f"{p:.0%}" if p >= 0.01 else "" for p in probabilities], fontsize=8)
+    ax.bar_label(bars, labels=[f"{p:.0%}" if p >= 0.01 else "" for p in probabilities], fontsize="x-small")
     ax.set(xticks=np.arange(10), ylim=(0, 1.1), xlabel="digit", ylabel="probability",
            title=f"prediction: {prediction} ({probabilities[prediction]:.1%})")
     return figure
 
 
 def plot_confusion_matrix(matrix: np.ndarray, *, title: str = "Confusion matrix") -> Figure:
-    """A confusion matrix (rows: true digit, columns: predicted digit) as an annotated heatmap."""
+    """A confusion matrix (rows: true digit, columns: predicted digit) as an annotated heatmap (notebook 04)."""
     figure, axes = new_figure(width=7.5, height=6)
     sns.heatmap(matrix, annot=True, fmt="d", cmap=HEATMAP_CMAP, square=True, cbar_kws={"label": "images"},
-                annot_kws={"fontsize": 8}, ax=axes[0, 0])
+                annot_kws={"fontsize": "small"}, ax=axes[0, 0])
     axes[0, 0].set(xlabel="predicted digit", ylabel="true digit", title=title)
     return figure
 
 
 def plot_hidden_weights(weights: np.ndarray, *, n_cols: int = 16, cell_size: float = 0.7,
                         percentile: float = 100, title: str | None = None) -> Figure:
-    """Each hidden neuron's 784 input weights as a 28x28 image (orange positive, purple negative).
+    """Each hidden neuron's 784 input weights as a 28x28 image, orange positive, purple negative (notebook 05).
 
     One symmetric colour scale for all images, reaching full colour at the ``percentile``-th
     percentile of the weights' sizes: 100 (default) is the largest weight; 99 lets the
@@ -216,52 +243,51 @@ def plot_hidden_weights(weights: np.ndarray, *, n_cols: int = 16, cell_size: flo
     return figure
 
 
-def plot_reliability_diagram(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], *,
+def plot_reliability_diagram(curves: Mapping[str, Sequence[np.ndarray]], *,
                              title: str = "Reliability diagram") -> Figure:
     """Accuracy against confidence per bin, one line per model; the diagonal is perfect calibration.
 
-    ``curves`` maps a label (e.g. "dense, ECE 1.2%") to (mean confidence per bin, accuracy per bin).
+    ``curves`` maps a label (e.g. "dense, ECE 1.2%") to (mean confidence per bin, accuracy per bin,
+    number of predictions per bin), e.g. a ``helpers.calibration.ReliabilityBins``. A panel below
+    shows how many predictions each bin holds (log scale): a bin of 20 answers weighs little
+    against one of 9,000. Curves given without counts leave that panel out (notebook 07).
     """
-    figure, axes = new_figure(width=5.5, height=5)
+    with_counts = all(len(bins) == 3 for bins in curves.values())
+    figure, axes = new_figure(2 if with_counts else 1, 1, width=5.5, height=7 if with_counts else 5,
+                              sharex=True, **({"height_ratios": [3, 1]} if with_counts else {}))
     ax = axes[0, 0]
     ax.plot([0, 1], [0, 1], ":", color=GREY, label="perfectly calibrated")
-    markers = "osD^v"
-    for (label, (confidence, accuracy)), marker in zip(curves.items(), markers):
-        ax.plot(confidence, accuracy, marker=marker, label=label)
-    ax.set(xlabel="confidence (mean of the bin)", ylabel="accuracy in the bin", xlim=(0, 1), ylim=(0, 1),
-           title=title, aspect="equal")
-    ax.legend(loc="upper left", fontsize=8)
+    for (label, bins), marker in zip(curves.items(), "osD^v"):
+        if len(bins) not in (2, 3):
+            raise ValueError(f"{label!r}: need (confidence, accuracy[, count]) per bin, got {len(bins)} arrays")
+        line, = ax.plot(bins[0], bins[1], marker=marker, label=label)
+        if with_counts:
+            axes[1, 0].plot(bins[0], bins[2], marker=marker, linestyle="none", color=line.get_color())
+    ax.set(ylabel="accuracy in the bin", xlim=(0, 1), ylim=(0, 1), title=title)
+    ax.legend(loc="upper left", fontsize="x-small")
+    if with_counts:
+        axes[1, 0].set_yscale("log")
+        axes[1, 0].set(ylabel="predictions\nin the bin")
+    axes[-1, 0].set_xlabel("confidence (mean of the bin)")
     return figure
 
 
-def show_figures_inline() -> None:
-    """In a Jupyter kernel, display a Figure a cell returns as a PNG (what ``%matplotlib inline`` does).
-
-    The series builds figures without pyplot, so nothing else tells Jupyter how to draw
-    them: without this a cell ending in ``plot_...(...)`` shows only "<Figure size ...>".
-    Outside a kernel (a script, the terminal) it does nothing.
-    """
-    try:
-        from IPython import get_ipython
-    except ImportError:  # plain Python without IPython installed
-        return
-    shell = get_ipython()
-    if shell is not None and getattr(shell, "kernel", None) is not None:
-        shell.run_line_magic("matplotlib", "inline")
-
-
 def plot_preparation_steps(steps: Mapping[str, np.ndarray],
-                           centres_of_mass: Mapping[str, tuple[float, float]] | None = None) -> Figure:
-    """One image per preparation step, side by side, each at its own size in pixels.
+                           centres_of_mass: Mapping[str, tuple[float, float]] | None = None, *,
+                           cmaps: Mapping[str, str] | None = None) -> Figure:
+    """One image per preparation step, side by side, each at its own size in pixels, framed (notebook 06).
 
     ``centres_of_mass`` maps a step's name to its (row, column) centre of mass: drawn as a
     vermillion X, with the frame's centre as a blue + (two shapes, not colour alone).
+    Single-channel steps are drawn like digits (high values dark) unless ``cmaps`` names
+    another colour map for them, e.g. "gray" for grey levels where 1 is white paper.
     """
-    centres_of_mass = centres_of_mass or {}
+    centres_of_mass, cmaps = centres_of_mass or {}, cmaps or {}
     figure, axes = new_figure(1, len(steps), width=2.6 * len(steps), height=3.2)
     for ax, (name, image) in zip(axes.flat, steps.items()):
-        ax.imshow(image, cmap=DIGIT_CMAP)
-        ax.set_title(f"{name}\n{image.shape[0]} x {image.shape[1]} pixels", fontsize=10)
+        ax.imshow(image, cmap=cmaps.get(name, DIGIT_CMAP), vmin=0 if name in cmaps else None,
+                  vmax=1 if name in cmaps else None)
+        ax.set_title(f"{name}\n{image.shape[0]} x {image.shape[1]} pixels", fontsize="small")
         ax.set(xticks=[], yticks=[])
         if name in centres_of_mass:
             row, column = centres_of_mass[name]
@@ -271,14 +297,12 @@ def plot_preparation_steps(steps: Mapping[str, np.ndarray],
                     label="centre of the frame")
     handles, labels = axes.flat[-1].get_legend_handles_labels()
     if handles:
-        figure.legend(handles, labels, loc="outside lower center", ncols=2, fontsize=9)
+        figure.legend(handles, labels, loc="outside lower center", ncols=2, fontsize="small")
     return figure
 
 
 def plot_accuracy_comparison(accuracies: Mapping[str, float], *, title: str = "") -> Figure:
-    """Horizontal bars, one per named method, each labelled with its accuracy in percent."""
-    from matplotlib.ticker import PercentFormatter
-
+    """Horizontal bars, one per named method, each labelled with its accuracy in percent (notebook 06)."""
     figure, axes = new_figure(width=8, height=0.6 * len(accuracies) + 1.2)
     ax = axes[0, 0]
     names = list(accuracies)[::-1]  # first name on top
@@ -291,7 +315,7 @@ def plot_accuracy_comparison(accuracies: Mapping[str, float], *, title: str = ""
 
 def plot_convolution_steps(image: np.ndarray, kernel: np.ndarray, filtered: np.ndarray,
                            pooled: np.ndarray) -> Figure:
-    """A digit, a 3x3 filter (its numbers written on it), the filter's response, and that response pooled.
+    """A digit, a 3x3 filter (its numbers written on it), its response, and that response pooled (notebook 07).
 
     Responses are signed: orange where the filter's pattern is found, purple where its opposite is.
     """
@@ -303,16 +327,18 @@ def plot_convolution_steps(image: np.ndarray, kernel: np.ndarray, filtered: np.n
               (pooled, WEIGHT_CMAP, limit, "2x2 max-pooled")]
     for ax, (values, cmap, vlimit, name) in zip(axes.flat, panels):
         ax.imshow(values, cmap=cmap, vmin=None if vlimit is None else -vlimit, vmax=vlimit)
-        ax.set_title(f"{name}\n{values.shape[0]} x {values.shape[1]}", fontsize=10)
+        ax.set_title(f"{name}\n{values.shape[0]} x {values.shape[1]}", fontsize="small")
         ax.set(xticks=[], yticks=[])
-    for (row, column), value in np.ndenumerate(kernel):
-        axes[0, 1].text(column, row, f"{value:g}", ha="center", va="center", fontsize=12)
+    kernel_norm = Normalize(-np.abs(kernel).max(), np.abs(kernel).max())
+    for (row, column), value in np.ndenumerate(kernel):  # white on dark cells, black on light ones
+        axes[0, 1].text(column, row, f"{value:g}", ha="center", va="center", fontsize="medium",
+                        color=text_colour_on(WEIGHT_CMAP, kernel_norm, value))
     return figure
 
 
 def plot_conv_filters(filters: np.ndarray, *, n_cols: int = 8, cell_size: float = 1.1,
                       title: str = "") -> Figure:
-    """Learned convolution filters (n, height, width), one tile each, weights written on small ones.
+    """Learned convolution filters (n, height, width), one tile each, weights written on small ones (notebook 07).
 
     One symmetric colour scale for all tiles: orange positive, purple negative, white zero.
     """
@@ -324,17 +350,18 @@ def plot_conv_filters(filters: np.ndarray, *, n_cols: int = 8, cell_size: float 
         if index >= len(filters):
             continue
         ax.imshow(filters[index], cmap=WEIGHT_CMAP, vmin=-limit, vmax=limit)
-        ax.set_title(f"filter {index}", fontsize=8)
+        ax.set_title(f"filter {index}", fontsize="x-small")
         if filters[index].size <= 9:
             for (row, column), value in np.ndenumerate(filters[index]):
-                ax.text(column, row, f"{value:.1f}", ha="center", va="center", fontsize=6)
+                ax.text(column, row, f"{value:.1f}", ha="center", va="center", fontsize="xx-small",
+                        color=text_colour_on(WEIGHT_CMAP, Normalize(-limit, limit), value))
     figure.suptitle(title or f"The {len(filters)} filters the first convolution learned (orange +, purple -)")
     return figure
 
 
 def plot_feature_maps(image: np.ndarray, maps: Mapping[str, np.ndarray], *, n_channels: int = 8,
                       cell_size: float = 1.2) -> Figure:
-    """One digit, then one row per layer: its first ``n_channels`` feature maps (height, width, channels).
+    """One digit, then one row per layer: its first ``n_channels`` feature maps (notebook 07).
 
     Bright (yellow) where a channel responds strongly, dark where it does not; each row is
     labelled with the layer's name and its map size.
@@ -347,22 +374,22 @@ def plot_feature_maps(image: np.ndarray, maps: Mapping[str, np.ndarray], *, n_ch
             if column == 0:
                 ax.imshow(image, cmap=DIGIT_CMAP) if row == 0 else ax.axis("off")
                 if row == 0:
-                    ax.set_title("input", fontsize=9)
+                    ax.set_title("input", fontsize="small")
                 continue
             channel = column - 1
             if channel < values.shape[-1]:
                 ax.imshow(values[..., channel], cmap=HEATMAP_CMAP)
             if column == 1:
-                ax.set_ylabel(f"{name}\n{values.shape[0]}x{values.shape[1]}", fontsize=9)
+                ax.set_ylabel(f"{name}\n{values.shape[0]}x{values.shape[1]}", fontsize="small")
             if row == 0:
-                ax.set_title(f"channel {channel}", fontsize=9)
+                ax.set_title(f"channel {channel}", fontsize="small")
     figure.suptitle("Feature maps: where each channel responds in this digit (bright = strong)")
     return figure
 
 
 def plot_epoch_times(seconds: Mapping[str, float], limit_seconds: float, *,
                      title: str = "Time for one 60,000-image epoch") -> Figure:
-    """Horizontal bars of epoch time per set-up (log scale), with the machine's limit as a dashed line.
+    """Horizontal bars of epoch time per set-up (log scale), the machine's limit dashed (notebook 07).
 
     Each bar is labelled with its time and with the share of the limit it reaches, so the
     numbers do not depend on reading colours or a log axis.
@@ -373,10 +400,10 @@ def plot_epoch_times(seconds: Mapping[str, float], limit_seconds: float, *,
     times = [seconds[name] for name in names]
     bars = ax.barh(names, times, color=[BLUE if t == min(times) else GREY for t in times])  # fastest in blue
     ax.bar_label(bars, labels=[f"{t:.2f} s ({limit_seconds / t:.0%} of the limit)" for t in times], padding=4,
-                 fontsize=9)
+                 fontsize="small")
     ax.axvline(limit_seconds, color=VERMILLION, linestyle="--", linewidth=2,
                label=f"machine limit: {limit_seconds:.2f} s (the FLOP at NumPy's matmul rate)")
     ax.set_xscale("log")
     ax.set(xlim=(limit_seconds / 2, max(times) * 8), xlabel="seconds per epoch (log scale)", title=title)
-    ax.legend(loc="lower right", fontsize=9)
+    ax.legend(loc="lower right", fontsize="small")
     return figure

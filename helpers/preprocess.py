@@ -1,4 +1,4 @@
-"""Turn any picture of one digit into the 28x28 input the network was trained on.
+"""Turn any picture of one digit into the 28x28 input the network was trained on (notebook 06).
 
 MNIST's digits were not simply shrunk to 28x28. Each was cropped to its ink, scaled so
 its longer side is 20 pixels (keeping its shape, anti-aliased), and placed in a 28x28
@@ -21,9 +21,6 @@ from PIL import Image
 
 MNIST_SIZE = 28
 MNIST_BOX = 20
-# MNIST's digits have their centre of mass at row 14, column 14 (mean over the training
-# set: 14.00, 14.00; each within half a pixel, because the shifts were whole pixels).
-MNIST_CENTRE = MNIST_SIZE // 2
 INK_THRESHOLD = 0.1
 BACKGROUND_PERCENTILE = 90  # on the 0..1 scale: fainter pixels do not count as ink when cropping
 # ITU-R BT.601 luma weights, the ones Pillow's RGB -> "L" conversion uses.

@@ -1,4 +1,4 @@
-"""Self-check cells: a learner runs them to test their understanding or their code."""
+"""Self-check cells: a learner runs them to test their understanding or their code (every notebook, from 01)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The one call a notebook's first cell makes: seeds, quiet logs, plot style, checks.
+"""The one call a notebook's first cell makes: seeds, quiet logs, plot style, checks (every notebook).
 
 Call :func:`setup_notebook` before anything imports TensorFlow: TensorFlow prints its
 start-up log lines when it is first imported, and this is where they are kept out of
@@ -23,7 +23,8 @@ MINIMUM_VERSIONS = {
     "matplotlib": "3.10",
     "seaborn": "0.13",
 }
-DEFAULT_SEED = 42
+# The series' one random seed: every notebook, helper and script starts from it.
+SEED = 42
 # The series' home on GitHub: every notebook's Colab badge and set-up cell name it (a test checks).
 REPOSITORY = "Supposeduck30/mnist-digit-identifier-neural-network"
 
@@ -77,7 +78,7 @@ def version_problems(minimums: dict[str, str] = MINIMUM_VERSIONS) -> list[str]:
     return problems
 
 
-def setup_notebook(seed: int = DEFAULT_SEED, *, presentation: bool = False) -> None:
+def setup_notebook(seed: int = SEED, *, presentation: bool = False) -> None:
     """Prepare a notebook (or script) for the series, and say in one line what it found.
 
     - hides TensorFlow's start-up log lines and imports it;
@@ -92,7 +93,7 @@ def setup_notebook(seed: int = DEFAULT_SEED, *, presentation: bool = False) -> N
     import keras
     import tensorflow as tf
 
-    from helpers.plots import use_series_style
+    from helpers.style import use_series_style
 
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()

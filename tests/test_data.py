@@ -1,4 +1,4 @@
-"""helpers.data: the vendored MNIST copy loads exactly like Keras', and fails clearly."""
+"""helpers.data: the vendored MNIST copy loads exactly like Keras', fails clearly, is scaled and served."""
 
 import hashlib
 import shutil
@@ -101,3 +101,46 @@ def test_pickled_object_arrays_are_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(data, "MNIST_SHA256", data.file_sha256(evil))
     with pytest.raises(ValueError, match="allow_pickle"):
         data.load_mnist(evil)
+
+
+def test_scale_pixels_maps_uint8_to_unit_interval():
+    scaled = data.scale_pixels(np.array([0, 51, 255], dtype=np.uint8))
+    assert scaled.dtype == np.float32
+    np.testing.assert_allclose(scaled, [0, 0.2, 1])
+
+
+def test_scale_pixels_is_still_importable_from_helpers_model_until_notebook_07_moves():
+    from helpers import model
+
+    assert model.scale_pixels is data.scale_pixels
+
+
+def test_in_memory_dataset_serves_every_image_once_per_epoch_in_batches_reshuffled():
+    x = np.arange(38, dtype=np.float32).reshape(38, 1) * np.ones((38, 3), np.float32)
+    y = np.arange(38)
+    dataset = data.in_memory_dataset(x, y, batch_size=4, seed=1)
+    epochs = [[(images.numpy(), labels.numpy()) for images, labels in dataset] for _ in range(2)]
+    for batches in epochs:
+        assert sorted(len(labels) for _, labels in batches) == [2] + [4] * 9  # 38 = 9 x 4 + 2
+        images, labels = (np.concatenate(part) for part in zip(*batches))
+        assert sorted(labels) == list(range(38))
+        np.testing.assert_array_equal(images[:, 0], labels)  # each image still has its own label
+    first_batches = [tuple(labels) for _, labels in epochs[0]]
+    second_batches = [tuple(labels) for _, labels in epochs[1]]
+    assert sorted(first_batches) == sorted(second_batches), "the batches are cut once and kept"
+    assert first_batches != second_batches, "each epoch serves them in a new order"
+
+
+def test_in_memory_dataset_is_reproducible_with_its_seed():
+    x, y = np.zeros((40, 1), np.float32), np.arange(40)
+
+    def order(seed):
+        return [labels.numpy()[0] for _, labels in data.in_memory_dataset(x, y, batch_size=4, seed=seed)]
+
+    assert order(3) == order(3)
+    assert order(3) != order(4)
+
+
+def test_in_memory_dataset_refuses_mismatched_arrays():
+    with pytest.raises(ValueError, match="labels"):
+        data.in_memory_dataset(np.zeros((3, 2)), np.zeros(2), batch_size=2)

@@ -91,12 +91,6 @@ def test_garbage_model_file_is_retrained_with_one_line_warning(tmp_path, tiny_tr
     model_helpers.keras.models.load_model(tmp_path / "broken.keras")  # overwritten with a good file
 
 
-def test_scale_pixels_maps_uint8_to_unit_interval():
-    scaled = model_helpers.scale_pixels(np.array([0, 51, 255], dtype=np.uint8))
-    assert scaled.dtype == np.float32
-    np.testing.assert_allclose(scaled, [0, 0.2, 1])
-
-
 def test_training_steps_matches_what_fit_does(tmp_path, tiny_training):
     model = model_helpers.load_or_train("steps", models_dir=tmp_path, **TINY)
     assert int(model.optimizer.iterations) == model_helpers.training_steps(600, epochs=1, batch_size=128) == 5

@@ -1,10 +1,13 @@
-"""helpers.plots: each figure shows what it claims, with a second cue besides colour."""
+"""helpers.plots: each figure shows what it claims, with a second cue besides colour (notebooks 01-07)."""
 
+import matplotlib as mpl
 import matplotlib.colors as mcolors
 import numpy as np
+import pytest
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
-from helpers import plots
+from helpers import plots, style
 
 RNG = np.random.default_rng(0)
 IMAGES = RNG.integers(0, 256, size=(10, 28, 28), dtype=np.uint8)
@@ -29,8 +32,8 @@ def test_prediction_grid_titles_colours_and_marks():
     figure = plots.plot_prediction_grid(IMAGES[:3], np.array([7, 2, 9]), probabilities, n_cols=3)
     axes = [ax for ax in figure.axes if ax.images]
     assert [ax.get_title() for ax in axes] == [
-        "Pred: 7 (95%) ✓\nActual: 7 · high", "Pred: 2 (80%) ✓\nActual: 2 · medium",
-        "Pred: 4 (50%) ✗\nActual: 9 · low"]
+        "Pred: 7 (95%, high) ✓\nActual: 7", "Pred: 2 (80%, medium) ✓\nActual: 2",
+        "Pred: 4 (50%, low) ✗\nActual: 9"]  # the band describes the prediction, so it sits on its line
     colours = [mcolors.to_hex(ax.title.get_color()) for ax in axes]
     assert colours == [plots.GREEN.lower(), plots.ORANGE.lower(), plots.VERMILLION.lower()]
 
@@ -96,13 +99,245 @@ def test_class_counts_and_curves_are_labelled():
     assert curves.axes[0].get_legend().get_texts()[0].get_text() == "ReLU"
 
 
-def test_presentation_style_enlarges_fonts_for_a_projector():
-    import matplotlib as mpl
+def texts(ax) -> list[str]:
+    return [text.get_text() for text in ax.texts]
 
-    plots.use_series_style()
-    normal = mpl.rcParams["font.size"], mpl.rcParams["axes.titlesize"]
-    plots.use_series_style(presentation=True)
-    large = mpl.rcParams["font.size"], mpl.rcParams["axes.titlesize"]
-    plots.use_series_style()
-    assert large[0] > normal[0] * 1.3
-    assert mpl.rcParams["image.cmap"] == "cividis"
+
+# --- notebooks 01-03: the data, the network and its training
+
+def test_class_count_legend_sits_beside_the_bars_not_over_them():
+    labels = {"training": np.repeat(np.arange(10), 6), "test": np.repeat(np.arange(10), 1)}
+    figure = plots.plot_class_counts(labels)
+    ax = figure.axes[0]
+    figure.canvas.draw()  # lay the figure out so the legend has its final position
+    legend_box = ax.get_legend().get_window_extent()
+    axes_box = ax.get_window_extent()
+    assert legend_box.x0 >= axes_box.x1, "the legend must be right of the axes"
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == ["training", "test"]
+    heights = sorted(round(bar.get_height()) for bar in ax.patches if bar.get_height() > 0)
+    assert heights == [1] * 10 + [6] * 10
+
+
+def test_class_counts_need_at_least_one_split():
+    with pytest.raises((ValueError, KeyError)):
+        plots.plot_class_counts({})
+
+
+def test_curves_differ_by_line_style_not_only_colour():
+    x = np.linspace(-2, 2, 9)
+    figure = plots.plot_curves(x, {"ReLU": np.maximum(0, x), "identity": x, "zero": 0 * x},
+                               xlabel="input", ylabel="output", title="activations")
+    ax = figure.axes[0]
+    assert [line.get_linestyle() for line in ax.get_lines()] == ["-", "--", ":"]
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == ["ReLU", "identity", "zero"]
+    np.testing.assert_array_equal(ax.get_lines()[0].get_ydata(), np.maximum(0, x))
+    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == ("input", "output", "activations")
+
+
+def test_curves_reject_a_curve_of_the_wrong_length():
+    with pytest.raises(ValueError):
+        plots.plot_curves(np.arange(3), {"too short": np.arange(2)}, xlabel="x", ylabel="y")
+
+
+# --- notebook 05: weight images legible
+
+def test_hidden_weights_percentile_sets_a_symmetric_colour_limit_and_title():
+    weights = np.linspace(-1, 1, 784 * 4).reshape(784, 4)
+    from helpers.plots import plot_hidden_weights
+
+    figure = plot_hidden_weights(weights, n_cols=4, percentile=50, title="Four neurons")
+    low, high = next(ax.images[0] for ax in figure.axes if ax.images).get_clim()
+    assert low == -high and high == np.percentile(np.abs(weights), 50)
+    assert figure.get_suptitle() == "Four neurons"
+    default = plot_hidden_weights(weights, n_cols=4)
+    assert default.get_suptitle() == "What each of the 4 hidden neurons looks for"
+    assert next(ax.images[0] for ax in default.axes if ax.images).get_clim()[1] == 1.0
+
+
+def test_hidden_weights_draw_positive_orange_and_negative_purple():
+    from matplotlib.colors import to_rgb
+
+    from helpers.plots import plot_hidden_weights
+
+    weights = np.zeros((784, 1))
+    weights[0], weights[1] = 1.0, -1.0
+    image = next(ax.images[0] for ax in plot_hidden_weights(weights, n_cols=1).axes if ax.images)
+    positive, negative = (to_rgb(image.cmap(image.norm(value))) for value in (1.0, -1.0))
+    assert positive[0] > positive[2], f"positive weights should be orange, got {positive}"
+    assert negative[2] > negative[0], f"negative weights should be purple, got {negative}"
+
+
+# --- notebook 07: convolution steps, filters, feature maps, epoch times, reliability
+
+def test_convolution_steps_show_four_panels_with_sizes_and_the_filter_numbers():
+    kernel = np.array([[-1, 0, 1]] * 3, dtype=float)
+    figure = plots.plot_convolution_steps(RNG.random((28, 28)), kernel, RNG.normal(size=(28, 28)),
+                                          RNG.normal(size=(14, 14)))
+    assert isinstance(figure, Figure) and sum(bool(ax.images) for ax in figure.axes) == 4
+    assert [title.split("\n")[1] for title in titles(figure)] == ["28 x 28", "3 x 3", "28 x 28", "14 x 14"]
+    assert texts(figure.axes[1]) == ["-1", "0", "1"] * 3
+    filtered_image = figure.axes[2].images[0]
+    assert filtered_image.norm.vmin == -filtered_image.norm.vmax  # zero is white on the diverging scale
+
+
+def test_convolution_steps_survive_an_all_zero_response():
+    zeros = np.zeros((28, 28))
+    figure = plots.plot_convolution_steps(zeros, np.ones((3, 3)), zeros, np.zeros((14, 14)))
+    assert figure.axes[2].images[0].norm.vmax == 1.0
+
+
+def test_conv_filters_one_tile_each_symmetric_scale_weights_written():
+    filters = RNG.normal(size=(10, 3, 3))
+    figure = plots.plot_conv_filters(filters, n_cols=4)
+    tiles = [ax for ax in figure.axes if ax.images]
+    assert len(figure.axes) == 12 and len(tiles) == 10
+    limit = np.abs(filters).max()
+    assert all(ax.images[0].norm.vmin == -limit and ax.images[0].norm.vmax == limit for ax in tiles)
+    assert texts(tiles[0]) == [f"{value:.1f}" for value in filters[0].ravel()]
+    assert "10 filters" in figure.get_suptitle()
+
+
+def test_feature_maps_one_row_per_layer_labelled_with_its_size():
+    maps = {"relu1": RNG.random((28, 28, 16)), "relu2": RNG.random((14, 14, 32)), "tiny": RNG.random((7, 7, 3))}
+    figure = plots.plot_feature_maps(RNG.random((28, 28)), maps, n_channels=4)
+    assert len(figure.axes) == 3 * 5
+    labels = [ax.get_ylabel() for ax in figure.axes if ax.get_ylabel()]
+    assert labels == ["relu1\n28x28", "relu2\n14x14", "tiny\n7x7"]
+    assert sum(bool(ax.images) for ax in figure.axes) == 1 + 4 + 4 + 3  # the input, then the channels there are
+    assert titles(figure)[:2] == ["input", "channel 0"]
+
+
+def test_epoch_times_bars_labels_limit_line_and_fastest_highlighted():
+    seconds = {"original (batch 16)": 5.0, "batch 512": 0.5, "+ tf.data pipeline": 0.4}
+    figure = plots.plot_epoch_times(seconds, limit_seconds=0.3)
+    ax = figure.axes[0]
+    assert ax.get_xscale() == "log"
+    assert [tick.get_text() for tick in ax.get_yticklabels()] == list(seconds)[::-1]  # first on top
+    assert len(ax.patches) == 3
+    bar_labels = texts(ax)
+    assert "0.40 s (75% of the limit)" in bar_labels and "5.00 s (6% of the limit)" in bar_labels
+    colours = {mcolors.to_hex(bar.get_facecolor()) for bar in ax.patches}
+    assert colours == {plots.BLUE.lower(), plots.GREY.lower()}
+    fastest_bar = ax.patches[0]  # reversed order: the last set-up is drawn first, at the bottom
+    assert mcolors.to_hex(fastest_bar.get_facecolor()) == plots.BLUE.lower()
+    assert any("machine limit" in text.get_text() for text in ax.get_legend().get_texts())
+
+
+@pytest.mark.parametrize("count", [1, 9])
+def test_conv_filters_handle_any_count(count):
+    figure = plots.plot_conv_filters(RNG.normal(size=(count, 3, 3)))
+    assert sum(bool(ax.images) for ax in figure.axes) == count
+
+def test_filter_numbers_are_white_on_dark_cells_and_black_on_light_ones():
+    kernel = np.array([[-1, 0, 1]] * 3, dtype=float)
+    zeros = np.zeros((28, 28))
+    figure = plots.plot_convolution_steps(zeros, kernel, zeros, np.zeros((14, 14)))
+    colours = [text.get_color() for text in figure.axes[1].texts]
+    assert colours == ["white", "black", "white"] * 3  # -1 (dark purple) and 1 (dark orange) stay readable
+    tiles = plots.plot_conv_filters(kernel[None])
+    assert [text.get_color() for text in tiles.axes[0].texts] == ["white", "black", "white"] * 3
+
+
+def test_reliability_diagram_shows_how_many_predictions_each_bin_holds():
+    bins = (np.array([0.55, 0.75, 0.97]), np.array([0.5, 0.7, 0.99]), np.array([20, 300, 9_000]))
+    figure = plots.plot_reliability_diagram({"model": bins, "other": bins})
+    accuracy_ax, counts_ax = figure.axes
+    np.testing.assert_array_equal(accuracy_ax.lines[1].get_ydata(), bins[1])  # lines[0] is the diagonal
+    np.testing.assert_array_equal(counts_ax.lines[0].get_ydata(), bins[2])
+    assert counts_ax.get_yscale() == "log" and counts_ax.get_ylabel().startswith("predictions")
+    assert accuracy_ax.lines[1].get_color() == counts_ax.lines[0].get_color()  # one colour per model
+    without_counts = plots.plot_reliability_diagram({"model": bins[:2]})
+    assert len(without_counts.axes) == 1
+    with pytest.raises(ValueError, match="confidence, accuracy"):
+        plots.plot_reliability_diagram({"model": bins[:1]})
+
+
+def test_probability_left_for_wrong_digits_shows_the_gaps_from_zero():
+    confidence = np.array([0.99, 0.98, 0.95, 0.96, 0.97, 0.955, 0.98, 0.97, 0.96, 0.965])
+    ax = plots.plot_confidence_left(confidence).axes[0]
+    np.testing.assert_allclose([bar.get_height() for bar in ax.patches], 1 - confidence)
+    assert texts(ax) == [f"{value:.1%}" for value in 1 - confidence]
+    low, high = ax.get_ylim()
+    assert low == 0 and 0.05 <= high < 0.1, "bars from zero, on an axis that fits the largest"
+    colours = [mcolors.to_hex(bar.get_facecolor()) for bar in ax.patches]
+    assert colours[2] == plots.VERMILLION.lower() and colours.count(plots.VERMILLION.lower()) == 1
+
+
+def every_figure() -> dict[str, Figure]:
+    """One of each of helpers.plots' figures, built with the style in force (the same data every call)."""
+    rng = np.random.default_rng(1)
+    weights = rng.normal(size=(784, 4))
+    bins = (np.array([0.5, 0.9]), np.array([0.4, 0.95]), np.array([10, 900]))
+    probabilities = np.full((2, 10), 0.02)
+    probabilities[:, 3] = 0.82
+    return {
+        "digit grid": plots.plot_digit_grid(IMAGES[:2], ["a", "b"], suptitle="grid"),
+        "pixel values": plots.plot_pixel_values(IMAGES[0], "pixels"),
+        "class counts": plots.plot_class_counts({"train": np.arange(10)}),
+        "curves": plots.plot_curves(np.arange(3), {"y": np.arange(3)}, xlabel="x", ylabel="y", title="t"),
+        "training curves": plots.plot_training_curves({"loss": [1, 0.5], "val_loss": [1, 0.6],
+                                                       "accuracy": [0.5, 0.8], "val_accuracy": [0.5, 0.7]}),
+        "prediction grid": plots.plot_prediction_grid(IMAGES[:2], np.array([3, 4]), probabilities),
+        "confidence bars": plots.plot_confidence_bars(np.linspace(0.95, 0.99, 10)),
+        "confidence left": plots.plot_confidence_left(np.linspace(0.95, 0.99, 10)),
+        "probabilities": plots.plot_probabilities(probabilities[0], image=IMAGES[0], true_label=3),
+        "confusion matrix": plots.plot_confusion_matrix(rng.integers(0, 50, size=(10, 10))),
+        "hidden weights": plots.plot_hidden_weights(weights, n_cols=4),
+        "reliability": plots.plot_reliability_diagram({"model": bins}),
+        "preparation steps": plots.plot_preparation_steps({"a": IMAGES[0], "b": IMAGES[1]}, {"b": (14, 14)}),
+        "accuracy comparison": plots.plot_accuracy_comparison({"a": 0.9, "b": 0.95}, title="t"),
+        "convolution steps": plots.plot_convolution_steps(IMAGES[0], np.eye(3), np.eye(28), np.eye(14)),
+        "conv filters": plots.plot_conv_filters(rng.normal(size=(2, 3, 3))),
+        "feature maps": plots.plot_feature_maps(IMAGES[0], {"relu": rng.random((28, 28, 2))}, n_channels=2),
+        "epoch times": plots.plot_epoch_times({"a": 1.0, "b": 2.0}, 0.5),
+    }
+
+
+def text_sizes(figure: Figure) -> tuple[list[tuple[str, float]], list[float]]:
+    """(every text but tick labels, with its size), and the tick labels' sizes (their number varies)."""
+    figure.canvas.draw()  # tick labels exist once the figure is laid out
+    axis_texts = {id(text) for ax in figure.axes for axis in (ax.xaxis, ax.yaxis) for text in axis.findobj(Text)
+                  if text is not axis.label}
+    ticks = [label.get_fontsize() for ax in figure.axes if ax.axison
+             for label in ax.get_xticklabels() + ax.get_yticklabels() if label.get_text() and label.get_visible()]
+    texts = [(text.get_text(), text.get_fontsize()) for text in figure.findobj(Text)
+             if text.get_text() and id(text) not in axis_texts]
+    return texts, ticks
+
+
+def test_presentation_mode_enlarges_every_text_in_every_figure():
+    try:
+        style.use_series_style()
+        normal = {name: text_sizes(figure) for name, figure in every_figure().items()}
+        base_size = mpl.rcParams["font.size"]
+        style.use_series_style(presentation=True)
+        large = {name: text_sizes(figure) for name, figure in every_figure().items()}
+    finally:
+        style.use_series_style()
+    for name, ((texts_before, ticks_before), (texts_after, ticks_after)) in zip(normal, zip(normal.values(),
+                                                                                           large.values())):
+        assert [text for text, _ in texts_after] == [text for text, _ in texts_before], name
+        small = [(text, before, after) for (text, before), (_, after) in zip(texts_before, texts_after)
+                 if after < before * 1.3]
+        assert not small, f"{name}: these texts do not grow with presentation=True: {small}"
+        if ticks_before:
+            assert min(ticks_after) >= 1.3 * max(ticks_before), f"{name}: tick labels do not grow"
+        assert min(size for _, size in texts_before) >= 0.55 * base_size, f"{name}: a text is tiny"
+
+
+
+def test_framed_pictures_show_their_edges_and_unframed_ones_do_not():
+    pictures = RNG.random((2, 112, 112))
+    framed = plots.plot_digit_grid(pictures, ["a", "b"], n_cols=2, framed=True)
+    assert all(ax.axison and all(spine.get_visible() for spine in ax.spines.values()) for ax in framed.axes)
+    assert not any(ax.axison for ax in plots.plot_digit_grid(pictures, n_cols=2).axes)
+    image_ax = plots.plot_probabilities(np.full(10, 0.1), image=IMAGES[0]).axes[0]
+    assert image_ax.axison and not image_ax.get_xticks().size, "the 28x28 input is framed, without ticks"
+
+
+def test_preparation_steps_can_show_grey_levels_with_white_paper():
+    grey = np.linspace(0, 1, 28 * 28).reshape(28, 28)
+    figure = plots.plot_preparation_steps({"grey": grey, "ink": 1 - grey}, cmaps={"grey": "gray"})
+    grey_image, ink_image = (ax.images[0] for ax in figure.axes if ax.images)
+    assert grey_image.get_cmap().name == "gray" and grey_image.get_clim() == (0, 1)
+    assert ink_image.get_cmap().name == plots.DIGIT_CMAP
