@@ -11,10 +11,9 @@ Each module covers one concern and is introduced in the notebook that teaches it
 - ``helpers.sampling``: one reproducible random test image of every digit (notebook 05).
 - ``helpers.preprocess``: turning any digit image into an MNIST-style 28x28 input.
 - ``helpers.widgets``: the draw-a-digit canvas.
-- ``helpers.speed``: FLOP counts, the machine's matmul rate, timed training set-ups (notebook 07).
-- ``helpers.tuning``: recipes that train the same dense network well (notebook 07).
-- ``helpers.cnn``: a small convolutional network and a look inside it (notebook 07).
-- ``helpers.calibration``: expected calibration error and temperature scaling (notebook 07).
+- ``helpers.cnn``: a look inside a convolutional network: feature maps and filters (notebook 07).
+- ``helpers.speed``: XLA training while the series stays reproducible (notebook 08).
+- ``helpers.calibration``: expected calibration error and temperature scaling (notebook 08).
 
 Importing this package imports nothing heavy, so ``helpers.setup`` can quieten
 TensorFlow before TensorFlow is first imported.
