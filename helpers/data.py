@@ -1,7 +1,7 @@
-"""Pixels and datasets: MNIST from the copy that ships with the project, scaled, and served in batches.
+"""Pixels and datasets: MNIST from the copy that ships with the project, and its pixels scaled.
 
-Notebook 01 teaches all three: loading (``load_mnist``), scaling pixels to 0-1 (``scale_pixels``);
-notebook 07 serves the scaled images to ``fit`` from memory (``in_memory_dataset``).
+Notebook 01 teaches both: loading (``load_mnist``) and scaling pixels to 0-1 (``scale_pixels``);
+notebooks 07 and 08 write their ``tf.data`` pipelines out in the open.
 
 ``keras.datasets.mnist.load_data()`` downloads the dataset on first use; classrooms
 often have no (or a filtered) network, so the series reads ``data/mnist.npz`` instead
@@ -13,12 +13,8 @@ from __future__ import annotations
 import hashlib
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
-
-if TYPE_CHECKING:  # TensorFlow is imported only when a dataset is built: loading must not need it
-    import tensorflow as tf
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MNIST_PATH = DATA_DIR / "mnist.npz"
@@ -89,24 +85,3 @@ def download_mnist(missing_path: Path) -> MnistArrays:
 def scale_pixels(images: np.ndarray) -> np.ndarray:
     """uint8 pixels 0-255 -> float32 in [0, 1], as the network expects (taught in notebook 01)."""
     return images.astype("float32") / 255.0
-
-
-def in_memory_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, *, seed: int = 0) -> tf.data.Dataset:
-    """A ``tf.data`` pipeline that cuts the data into batches once, keeps them, and reshuffles their order.
-
-    The first epoch slices (x, y) into batches and caches them in memory; every epoch then
-    serves the same batches in a new random order, and prepares the next batch while the
-    current one trains. Reshuffling every image every epoch would mean copying all 60,000
-    images into new batches each time, which on 2 cores costs as much as the training itself.
-    Taught in notebook 07.
-    """
-    import tensorflow as tf
-
-    if len(x) != len(y) or batch_size < 1:
-        raise ValueError(f"need as many labels as images ({len(x)} vs {len(y)}) and batch_size >= 1")
-    n_batches = -(-len(x) // batch_size)  # the last batch may be smaller
-    return (tf.data.Dataset.from_tensor_slices((x, y))
-            .batch(batch_size)
-            .cache()
-            .shuffle(n_batches, seed=seed, reshuffle_each_iteration=True)
-            .prefetch(tf.data.AUTOTUNE))

@@ -20,10 +20,6 @@ import numpy as np
 from helpers.data import load_mnist, scale_pixels
 from helpers.setup import SEED
 
-# Re-exported for notebook 07 and benchmarks/, which still import scale_pixels from here:
-# it goes once they import it from helpers.data (where it lives now).
-__all__ = ["scale_pixels"]
-
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 # Where trained models go when MODELS_DIR is not writable (a read-only shared checkout).
 USER_MODELS_SUBDIR = Path("mnist-digit-identifier") / "models"
