@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import seaborn as sns
+from matplotlib.axes import Axes
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
@@ -156,6 +157,14 @@ def plot_prediction_grid(images: np.ndarray, true_labels: np.ndarray, probabilit
     return plot_digit_grid(images, titles, n_cols=n_cols, cell_size=2.0 * font_scale(), title_colors=colors)
 
 
+def percent_bars(ax: Axes, values: np.ndarray, *, highlight: int) -> None:
+    """One bar per digit from zero, each labelled in %, the bar ``highlight`` in vermillion."""
+    colors = [BLUE] * len(values)
+    colors[highlight] = VERMILLION
+    bars = ax.bar(np.arange(len(values)), values, color=colors)
+    ax.bar_label(bars, labels=[f"{value:.1%}" for value in values], fontsize="small")
+
+
 def plot_confidence_bars(confidence_per_digit: np.ndarray, *, title: str = "") -> Figure:
     """Mean confidence in the true class per digit, bars from zero, each labelled in %, the lowest highlighted.
 
@@ -164,10 +173,7 @@ def plot_confidence_bars(confidence_per_digit: np.ndarray, *, title: str = "") -
     """
     figure, axes = new_figure(width=8, height=4)
     ax = axes[0, 0]
-    colors = [BLUE] * len(confidence_per_digit)
-    colors[int(np.argmin(confidence_per_digit))] = VERMILLION
-    bars = ax.bar(np.arange(len(confidence_per_digit)), confidence_per_digit, color=colors)
-    ax.bar_label(bars, labels=[f"{value:.1%}" for value in confidence_per_digit], fontsize="small")
+    percent_bars(ax, confidence_per_digit, highlight=int(np.argmin(confidence_per_digit)))
     ax.set(xticks=np.arange(len(confidence_per_digit)), xlabel="true digit",
            ylabel="mean probability given to the true digit", ylim=(0, 1.08),
            title=title or "How sure is the model of the right answer? (lowest in vermillion)")
@@ -183,10 +189,7 @@ def plot_confidence_left(confidence_per_digit: np.ndarray, *, title: str = "") -
     left = 1 - np.asarray(confidence_per_digit, dtype=float)
     figure, axes = new_figure(width=8, height=4)
     ax = axes[0, 0]
-    colors = [BLUE] * len(left)
-    colors[int(np.argmax(left))] = VERMILLION
-    bars = ax.bar(np.arange(len(left)), left, color=colors)
-    ax.bar_label(bars, labels=[f"{value:.1%}" for value in left], fontsize="small")
+    percent_bars(ax, left, highlight=int(np.argmax(left)))
     ax.set(xticks=np.arange(len(left)), xlabel="true digit", ylabel="mean probability given to wrong digits",
            ylim=(0, max(left.max(), 1e-3) * 1.15),
            title=title or "How much probability goes to wrong digits? (most in vermillion)")

@@ -97,6 +97,13 @@ def test_test_tool_markers_live_in_tags_not_in_the_code(notebook):
         assert SMALL_SAMPLE_TAG not in tags(cell) or TOLERANCE_TAG in tags(cell), source(cell)[:60]
 
 
+def test_no_bare_true_or_false_under_a_cell(notebook):
+    for cell in code_cells(notebook):
+        results = ["".join(o["data"].get("text/plain", "")) for o in cell["outputs"]
+                   if o["output_type"] == "execute_result"]
+        assert not set(results) & {"True", "False"}, f"say what was compared, in words: {source(cell)[-80:]}"
+
+
 def test_ignored_outputs_are_followed_by_a_checked_cell(notebook):
     code = code_cells(notebook)
     for index, cell in enumerate(code):

@@ -13,7 +13,6 @@ in CI (``CI=true``), where it fails.
 
 from __future__ import annotations
 
-import os
 import re
 import statistics
 import sys
@@ -26,9 +25,10 @@ from helpers.widgets import load_example_strokes
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT / "benchmarks"))
 from canvas_latency import jittered_strokes  # noqa: E402
-from canvas_latency_browser import CANVAS_PAGE, CHROMIUM, CHROMIUM_ARGS, build_site, serve, time_drawings  # noqa: E402
+from canvas_latency_browser import CANVAS_PAGE, build_site, serve, time_drawings  # noqa: E402
+from test_browser import browser as chromium_fixture  # noqa: E402, F401 (pytest knows it as `browser`)
+from test_browser import draw  # noqa: E402
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
 NOTEBOOK_PAGES = ["loading-the-data", "building-the-model", "training", "evaluating", "visualising-predictions",
                   "draw-your-own-digit", "going-further", "faster-and-trustworthy"]
 DRAWN_DIGITS = ("2", "4", "7")
@@ -39,22 +39,6 @@ ANSWER = re.compile(r"^Prediction: \d \(\d{1,3}\.\d% sure\)$")
 @pytest.fixture(scope="module")
 def site() -> Path:
     return build_site(PROJECT)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        reason = f"Chromium not found at {CHROMIUM}."
-        pytest.fail(reason) if IN_CI else pytest.skip(reason)
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        reason = "The playwright package is not installed."
-        pytest.fail(reason) if IN_CI else pytest.skip(reason)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 def test_the_site_has_every_notebook_the_guide_and_the_results_offline(site):
@@ -74,20 +58,6 @@ def test_the_site_has_every_notebook_the_guide_and_the_results_offline(site):
     assert pages["draw-your-own-digit"].count('class="output mnist-site-canvas"') == 1
     for name in ("canvas.js", "mnist.js", "site-canvas.js", "canvas.css", "dense_full.bin"):
         assert (site / "canvas" / name).exists()
-
-
-def draw(page, pad, strokes) -> None:
-    """Draw ``strokes`` (canvas pixel coordinates) on the pad with the mouse."""
-    pad.scroll_into_view_if_needed()
-    box = pad.bounding_box()
-    scale = box["width"] / 280
-    for stroke in strokes:
-        x, y = stroke[0]
-        page.mouse.move(box["x"] + x * scale, box["y"] + y * scale)
-        page.mouse.down()
-        for x, y in stroke[1:]:
-            page.mouse.move(box["x"] + x * scale, box["y"] + y * scale, steps=2)
-        page.mouse.up()
 
 
 def test_the_canvas_reads_drawings_on_the_site_with_no_kernel(browser, site, tmp_path):
