@@ -24,10 +24,12 @@ from helpers.widgets import load_example_strokes
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT / "benchmarks"))
+import test_browser  # noqa: E402
 from canvas_latency import jittered_strokes  # noqa: E402
 from canvas_latency_browser import CANVAS_PAGE, build_site, serve, time_drawings  # noqa: E402
-from test_browser import browser as chromium_fixture  # noqa: E402, F401 (pytest knows it as `browser`)
 from test_browser import draw  # noqa: E402
+
+browser = test_browser.browser  # the same Chromium fixture as the JupyterLab test
 
 NOTEBOOK_PAGES = ["loading-the-data", "building-the-model", "training", "evaluating", "visualising-predictions",
                   "draw-your-own-digit", "going-further", "faster-and-trustworthy"]
