@@ -98,6 +98,34 @@ def check_function(function: Callable, cases: list[tuple[tuple, object]], *, pra
     print(f"✓ Correct: {praise}")
 
 
+def check_value(value: object, expected: object, *, name: str, praise: str,
+                mistakes: list[tuple[object, str]] = ()) -> None:
+    """Test a value the learner computed (not a function): print "✓ Correct" if it equals ``expected``.
+
+    Arrays must match in shape, dtype and values, decimals to ``np.isclose``. ``mistakes``
+    pairs a typical wrong value with the hint to give when the learner's value equals it.
+    Otherwise raises :class:`NotYet` with one sentence naming ``name`` and what differs.
+    """
+    if any(value is unwritten for unwritten in UNWRITTEN):
+        raise NotYet(f"{name} is not computed yet: replace `...` with your code.")
+    problem = _difference(value, expected)
+    if problem:
+        hints = [hint for wrong, hint in mistakes if _difference(value, wrong) is None]
+        raise NotYet(f"{name} {problem.replace('returned', 'is', 1)}." + (f" {hints[0]}" if hints else ""))
+    print(f"✓ Correct: {praise}")
+
+
+def require(correct: bool, *, praise: str, problem: str) -> None:
+    """A graded check of a condition: print "✓ Correct" (with ``praise``) or raise :class:`NotYet`.
+
+    For what ``check_function`` and ``check_value`` cannot compare (a compiled model, a
+    trained one): ``problem`` is the one plain sentence that says what is wrong and what to do.
+    """
+    if not correct:
+        raise NotYet(problem)
+    print(f"✓ Correct: {praise}")
+
+
 def _try(function: Callable, arguments: tuple) -> object:
     """``function(*arguments)``, or a value equal to nothing if it fails."""
     try:

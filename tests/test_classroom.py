@@ -26,19 +26,6 @@ NOTEBOOKS = series_notebooks()
 MARKERS = re.compile(r"### (BEGIN|END) (SOLUTION|HIDDEN TESTS)")
 PILOT = NOTEBOOKS[0]  # 01, the first notebook with coding exercises
 
-# For each coding exercise of 01: typical wrong answers and a value copied from an output.
-WRONG = {
-    "01-pixels-per-image": ["return images.size", "return images.shape[1] + images.shape[2]",
-                           "return 28 * 28", "return images.shape[0] * images.shape[1]"],
-    "01-most-common-label": ["return labels.max()", "return np.bincount(labels).max()",
-                             "return np.bincount(labels).argmin()"],
-    "01-to-pixels": ["return scaled * 255", "return (scaled * 255).astype('uint8')",
-                     "return scaled.astype('uint8') * 255", "return np.round(scaled * 256).astype('uint8')"],
-}
-COPIED = {"01-pixels-per-image": "return 784", "01-most-common-label": "return 1",
-          "01-to-pixels": "return np.array([0, 51, 255], dtype=np.uint8)"}
-
-
 def cells(notebook: Path) -> list[dict]:
     return json.loads(notebook.read_text(encoding="utf-8"))["cells"]
 
@@ -99,40 +86,6 @@ def test_arrays_must_match_in_shape_dtype_and_values():
                            (lambda s: [51, 255], "not a NumPy array")]:
         with pytest.raises(NotYet, match=message):
             check_function(wrong, case, praise="")
-
-
-@pytest.fixture(scope="module")
-def pilot_namespace() -> dict:
-    """What notebook 01's check cells need, as the cells above them define it."""
-    from helpers.data import load_mnist
-
-    (x_train, y_train), _ = load_mnist()
-    return {"np": np, "x_train": x_train, "y_train": y_train, "train_counts": np.bincount(y_train),
-            "x_train_scaled": x_train.astype("float32") / 255.0}
-
-
-def run_exercise(namespace: dict, solution: dict, check: dict, body: str) -> None:
-    """Define the learner's function with ``body`` in place of the solution, then run the check cell."""
-    code = re.sub(r"### BEGIN SOLUTION.*### END SOLUTION", body.replace("\\", "\\\\"), source(solution), flags=re.S)
-    exec(code.rsplit("\n\n\n", 1)[0], namespace)  # the definition, not the demonstration call below it
-    exec(source(check), namespace)
-
-
-@pytest.mark.parametrize("grade_id", sorted(WRONG))
-def test_pilot_checks_fail_on_blank_wrong_and_copied_answers(pilot_namespace, grade_id, capsys):
-    solution, check = next(pair for pair in exercises(PILOT) if nbgrader_meta(pair[0])["grade_id"] == grade_id)
-    run_exercise(dict(pilot_namespace), solution, check, MARKERS.sub("", re.search(
-        r"### BEGIN SOLUTION\n(.*)    ### END SOLUTION", source(solution), re.S).group(1)).strip())
-    assert capsys.readouterr().out.startswith("✓ Correct")
-    for body in [CODE_STUB, *WRONG[grade_id], COPIED[grade_id]]:
-        with pytest.raises(NotYet):
-            run_exercise(dict(pilot_namespace), solution, check, body)
-
-
-def test_the_pilot_has_three_coding_exercises_with_checks():
-    pairs = exercises(PILOT)
-    assert len(pairs) >= 3
-    assert {nbgrader_meta(solution)["grade_id"] for solution, _ in pairs} == set(WRONG)
 
 
 # --- the student edition: nbgrader's generate_assignment on every notebook ---------------------------
