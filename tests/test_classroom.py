@@ -2,29 +2,32 @@
 and the grader (nbgrader's autograde), on the real notebooks with real nbgrader.
 
 Cost: the check tests run in a second; the student edition is generated once for every
-notebook (about 5 s); the grader runs notebook 01 three times (full, untouched, one wrong
-answer), a crashing and a never-ending submission (about 1 minute in all). As exercises
-arrive in more notebooks, the edition tests cover them at once (they are parametrised over
-every notebook); the grader test grades the first notebook that has exercises.
+notebook (about 15 s); the grader runs notebook 01 five times (full, untouched, one wrong
+answer, crashing, never-ending; about 1 minute in all) and every other notebook once, as a
+submission with one exercise left blank, one answered wrongly and the rest answered right
+(as long as the notebooks take under nbval, most of it notebook 07's training). The checks
+of each exercise, on blank, wrong and copied answers, are tested in tests/test_exercises_NN.py.
 """
 
 from __future__ import annotations
 
 import csv
+import importlib
 import json
 import re
 from pathlib import Path
 
 import numpy as np
 import pytest
+from exercise_tools import exercises, worked_answer
 
 from classroom import edition, grading
-from classroom.course import CODE_STUB, points_of, series_notebooks
+from classroom.course import ASSIGNMENT, CODE_STUB, points_of, series_notebooks
 from helpers.selfcheck import NotYet, check_function
 
 NOTEBOOKS = series_notebooks()
 MARKERS = re.compile(r"### (BEGIN|END) (SOLUTION|HIDDEN TESTS)")
-PILOT = NOTEBOOKS[0]  # 01, the first notebook with coding exercises
+PILOT = NOTEBOOKS[0]  # 01: graded as full, untouched, one-wrong, crashing, hanging and test-reading submissions
 
 def cells(notebook: Path) -> list[dict]:
     return json.loads(notebook.read_text(encoding="utf-8"))["cells"]
@@ -37,11 +40,6 @@ def source(cell: dict) -> str:
 def nbgrader_meta(cell: dict) -> dict:
     return cell["metadata"].get("nbgrader", {})
 
-
-def exercises(notebook: Path) -> list[tuple[dict, dict]]:
-    """(solution cell, check cell) pairs of a notebook, in order."""
-    code = [cell for cell in cells(notebook) if cell["cell_type"] == "code"]
-    return [(cell, code[index + 1]) for index, cell in enumerate(code) if nbgrader_meta(cell).get("solution")]
 
 
 # --- graded checks: one plain line, failing on a blank, a wrong answer, a copied value -------------
@@ -88,6 +86,14 @@ def test_arrays_must_match_in_shape_dtype_and_values():
             check_function(wrong, case, praise="")
 
 
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
+def test_every_notebook_has_three_coding_exercises_each_tested(notebook):
+    graded = exercises(notebook)
+    assert len(graded) >= 3, f"{notebook.name} has {len(graded)} coding exercises; the series promises 3 or more"
+    tests = importlib.import_module(f"test_exercises_{notebook.name[:2]}")
+    assert set(tests.WRONG) == set(graded), "every exercise's check is tested on wrong and copied answers"
+
+
 # --- the student edition: nbgrader's generate_assignment on every notebook ---------------------------
 
 @pytest.fixture(scope="module")
@@ -132,9 +138,16 @@ def with_answer(notebook: dict, grade_id: str, body: str) -> dict:
     raise KeyError(grade_id)
 
 
-def submit(folder: Path, student: str, notebook: dict) -> None:
-    (folder / student).mkdir(parents=True)
-    (folder / student / PILOT.name).write_text(json.dumps(notebook), encoding="utf-8")
+def submit(folder: Path, student: str, notebook: dict, name: str = PILOT.name) -> None:
+    (folder / student).mkdir(parents=True, exist_ok=True)
+    (folder / student / name).write_text(json.dumps(notebook), encoding="utf-8")
+
+
+def errors_shown(autograded: Path) -> list[tuple[str, str]]:
+    """(grade_id or first line, error name) of every error output in a notebook the grader ran."""
+    return [(nbgrader_meta(cell).get("grade_id") or source(cell).split("\n")[0], output["ename"])
+            for cell in cells(autograded) if cell["cell_type"] == "code"
+            for output in cell.get("outputs", []) if output["output_type"] == "error"]
 
 
 @pytest.fixture(scope="module")
@@ -153,7 +166,8 @@ def graded(student_edition, tmp_path_factory) -> dict[str, grading.Result]:
     submit(folder, "crashes", with_answer(json.loads(json.dumps(blank)), "01-pixels-per-image", "os._exit(1)"))
     submit(folder, "reads-tests", with_answer(json.loads(json.dumps(blank)), "01-pixels-per-image",
                                               "return open('../../../gradebook.db', 'rb').read()"))
-    results = grading.grade(folder, time_limit=300)
+    course = tmp_path_factory.mktemp("course")
+    results = grading.grade(folder, time_limit=300, keep_course=course)
     grading.write_csv(results, folder / "grades.csv")
     hangs = tmp_path_factory.mktemp("hanging")
     submit(hangs, "never-finishes", with_answer(json.loads(json.dumps(blank)), "01-pixels-per-image",
@@ -161,6 +175,7 @@ def graded(student_edition, tmp_path_factory) -> dict[str, grading.Result]:
     results += grading.grade(hangs, time_limit=10)
     by_student = {result.student: result for result in results}
     by_student["csv"] = list(csv.DictReader((folder / "grades.csv").open(encoding="utf-8")))
+    by_student["untouched-errors"] = errors_shown(course / "autograded" / "untouched" / ASSIGNMENT / PILOT.name)
     return by_student
 
 
@@ -172,6 +187,11 @@ def test_grading_the_full_edition_gives_full_marks(graded):
 
 def test_an_untouched_student_edition_scores_zero(graded):
     assert (graded["untouched"].points, graded["untouched"].status) == (0, "graded")
+
+
+def test_an_untouched_notebook_runs_to_the_end_showing_only_its_failing_checks(graded):
+    checks = [nbgrader_meta(check)["grade_id"] for _, check in exercises(PILOT).values()]
+    assert graded["untouched-errors"] == [(grade_id, "NotYet") for grade_id in checks]
 
 
 def test_one_wrong_answer_loses_exactly_that_exercises_points(graded):
@@ -191,3 +211,53 @@ def test_the_grade_table_is_a_csv_per_student_and_notebook(graded):
     assert list(rows[0])[:4] == ["student", "notebook", "points", "maximum"]
     assert {(row["student"], row["notebook"]) for row in rows} == {
         (student, PILOT.stem) for student in ("full", "untouched", "one-wrong", "crashes", "reads-tests")}
+
+
+# --- every other notebook: one submission with a blank, a wrong and right answers ---------------------
+
+def answered(cell_source: str, answer: str) -> str:
+    """A student-edition solution cell with ``answer`` in place of its stub, indented like the stub."""
+    line = next(line for line in cell_source.splitlines() if CODE_STUB in line)
+    indent = line[:len(line) - len(line.lstrip())]
+    return cell_source.replace(line, "\n".join(indent + part if part.strip() else part
+                                                for part in answer.splitlines()), 1)
+
+
+def blank_wrong_and_right(full: Path, student: dict) -> tuple[dict, float, list[str]]:
+    """The student notebook with exercise 1 left blank, exercise 2 wrong (the first typical mistake
+    its test names) and the others answered as the full edition does; the points it deserves and
+    the grade_ids of the two checks that must fail."""
+    pairs = exercises(full)
+    first, second, *rest = pairs
+    wrong = importlib.import_module(f"test_exercises_{full.name[:2]}").WRONG[second][0]
+    answers = {second: wrong, **{grade_id: worked_answer(pairs[grade_id][0]) for grade_id in rest}}
+    for cell in student["cells"]:
+        grade_id = nbgrader_meta(cell).get("grade_id")
+        if grade_id in answers:
+            cell["source"] = answered(source(cell), answers[grade_id])
+    lost = sum(nbgrader_meta(pairs[grade_id][1])["points"] for grade_id in (first, second))
+    return student, points_of(full) - lost, [nbgrader_meta(pairs[grade_id][1])["grade_id"]
+                                            for grade_id in (first, second)]
+
+
+@pytest.fixture(scope="module")
+def graded_series(student_edition, tmp_path_factory) -> dict[str, tuple]:
+    """notebook name -> (grader's result, points deserved, checks that must fail, errors shown)."""
+    folder, course = tmp_path_factory.mktemp("series-submissions"), tmp_path_factory.mktemp("series-course")
+    expected = {}
+    for full in NOTEBOOKS[1:]:
+        student = json.loads((student_edition / "notebooks" / full.name).read_text(encoding="utf-8"))
+        notebook, points, failing = blank_wrong_and_right(full, student)
+        submit(folder, "blank-wrong-right", notebook, full.name)
+        expected[full.stem] = (points, failing)
+    results = {result.notebook: result for result in grading.grade(folder, time_limit=1800, keep_course=course)}
+    ran = course / "autograded" / "blank-wrong-right" / ASSIGNMENT
+    return {name: (results[name], *expected[name], errors_shown(ran / f"{name}.ipynb")) for name in expected}
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS[1:], ids=[nb.stem for nb in NOTEBOOKS[1:]])
+def test_the_grader_scores_blank_wrong_and_right_answers_in_every_notebook(graded_series, notebook):
+    result, points, failing, errors = graded_series[notebook.stem]
+    assert (result.status, result.maximum) == ("graded", points_of(notebook))
+    assert result.points == points, f"{result.points} points instead of {points} ({errors})"
+    assert errors == [(grade_id, "NotYet") for grade_id in failing], "only the two failing checks show an error"

@@ -185,3 +185,10 @@ def test_markers_are_explained_where_the_exercises_start():
     explained = [nb.name for nb in NOTEBOOKS if "`###` mark" in markdown(nb)]
     first = next((nb.name for nb in NOTEBOOKS if any(nbgrader(cell) for cell in code_cells(nb))), None)
     assert first is None or first in explained, "the first notebook with exercises explains the markers"
+
+
+def test_no_self_check_arrives_with_its_answer_typed_in(notebook):
+    for cell in code_cells(notebook):
+        if not nbgrader(cell).get("solution"):
+            assert not re.search(r"#\s*(your answer|try your own)", source(cell), re.I), (
+                f"a pre-answered self-check: make it a coding exercise with a graded check: {source(cell)[:60]}")
