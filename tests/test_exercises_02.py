@@ -1,0 +1,47 @@
+"""Notebook 02's coding exercises: each check passes on the worked answer and fails on a blank,
+on typical wrong answers and on a value copied from an output (see exercise_tools)."""
+
+import numpy as np
+import pytest
+from exercise_tools import assert_check_catches, exercises, notebook
+
+NOTEBOOK = notebook("02")
+WRONG = {
+    "02-dense-parameters": ["return inputs * units", "return inputs * units + inputs",
+                            "return (inputs + 1) * (units + 1)", "return 784 * units + units"],
+    "02-softmax": ["return np.exp(scores) / np.exp(scores).sum()",
+                   "return np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)",
+                   "return scores / scores.sum(axis=1, keepdims=True)",
+                   "e = np.exp(scores - scores.max())\nreturn e / e.sum(axis=1, keepdims=True)",
+                   "e = np.exp(scores - scores.max(axis=1, keepdims=True))\nreturn e / e.sum(axis=0)"],
+    "02-accuracy": ["return (probabilities.argmax(axis=1) == labels).sum()",
+                    "return (probabilities.argmax() == labels).mean()",
+                    "return (probabilities.max(axis=1) == labels).mean()",
+                    "return (probabilities.argmax(axis=0) == labels).mean()"],
+}
+COPIED = {"02-dense-parameters": "return 100_480",
+          "02-softmax": "return np.array([[0.665, 0.245, 0.09], [0.665, 0.245, 0.09]])",
+          "02-accuracy": "return 0.1083"}
+
+
+@pytest.fixture(scope="module")
+def namespace() -> dict:
+    """What notebook 02's exercise and check cells use: the test set, made-up scores and the
+    probabilities of an untrained network of the same architecture."""
+    from helpers.data import load_mnist, scale_pixels
+    from helpers.model import build_dense_model
+
+    _, (x_test, y_test) = load_mnist()
+    scores = np.array([0.5, -1.0, 1.2, 3.1, -0.3, 0.8, -2.0, 0.1, 1.9, 0.0])
+    untrained_probabilities = build_dense_model().predict(scale_pixels(x_test[:500]), verbose=0)
+    return {"np": np, "scores": scores, "probabilities": np.exp(scores) / np.exp(scores).sum(),
+            "y_test": y_test[:500], "untrained_probabilities": untrained_probabilities}
+
+
+def test_every_exercise_has_wrong_and_copied_answers_to_test():
+    assert len(exercises(NOTEBOOK)) >= 3 and set(exercises(NOTEBOOK)) == set(WRONG) == set(COPIED)
+
+
+@pytest.mark.parametrize("grade_id", sorted(WRONG))
+def test_checks_fail_on_blank_wrong_and_copied_answers(namespace, grade_id, capsys):
+    assert_check_catches(NOTEBOOK, grade_id, namespace, WRONG[grade_id], COPIED[grade_id], capsys)

@@ -1,0 +1,46 @@
+"""Notebook 03's coding exercises: each check passes on the worked answer and fails on a blank,
+on typical wrong answers and on a value copied from an output (see exercise_tools)."""
+
+import numpy as np
+import pytest
+from exercise_tools import assert_check_catches, exercises, notebook
+
+NOTEBOOK = notebook("03")
+WRONG = {
+    "03-cross-entropy": ["return np.log(probabilities[label])", "return -np.log(probabilities.max())",
+                         "return -np.log10(probabilities[label])", "return 1 - probabilities[label]",
+                         "return -np.log(probabilities).mean()"],
+    "03-gradient-step": ["return weights + learning_rate * gradient", "return weights - gradient",
+                         "return -learning_rate * gradient", "return weights - learning_rate"],
+    "03-steps-per-epoch": ["return images // batch_size", "return images / batch_size",
+                           "return round(images / batch_size)", "return images // batch_size + 1",
+                           "return math.ceil(images * 0.9 / batch_size)"],
+}
+COPIED = {"03-cross-entropy": "return 2.386", "03-gradient-step": "return np.array([0.4, 0.1])",
+          "03-steps-per-epoch": "return 563"}
+
+
+@pytest.fixture(scope="module")
+def namespace() -> dict:
+    """What notebook 03's exercise and check cells use: one batch of scaled training images, an
+    untrained network of the same architecture and its loss on the batch (no training)."""
+    import keras
+
+    from helpers.data import load_mnist, scale_pixels
+    from helpers.model import build_dense_model
+
+    (x_train, y_train), _ = load_mnist()
+    images, labels = scale_pixels(x_train[:128]), y_train[:128]
+    keras.utils.set_random_seed(42)
+    model = build_dense_model()
+    loss = keras.losses.SparseCategoricalCrossentropy()(labels, model(images))
+    return {"np": np, "keras": keras, "model": model, "images": images, "labels": labels, "loss": loss}
+
+
+def test_every_exercise_has_wrong_and_copied_answers_to_test():
+    assert len(exercises(NOTEBOOK)) >= 3 and set(exercises(NOTEBOOK)) == set(WRONG) == set(COPIED)
+
+
+@pytest.mark.parametrize("grade_id", sorted(WRONG))
+def test_checks_fail_on_blank_wrong_and_copied_answers(namespace, grade_id, capsys):
+    assert_check_catches(NOTEBOOK, grade_id, namespace, WRONG[grade_id], COPIED[grade_id], capsys)
