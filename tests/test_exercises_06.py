@@ -1,0 +1,62 @@
+"""Notebook 06's coding exercises: each check passes on the worked answer and fails on a blank,
+on typical wrong answers and on a value copied from an output (see exercise_tools)."""
+
+import numpy as np
+import pytest
+from exercise_tools import assert_check_catches, exercises, notebook
+
+NOTEBOOK = notebook("06")
+WRONG = {
+    "06-shrink": ["return image[::factor, ::factor]",
+                  "return image.reshape(image.shape[0] // factor, factor, -1, factor).sum(axis=(1, 3))",
+                  "return image.reshape(factor, image.shape[0] // factor, factor, -1).mean(axis=(0, 2))",
+                  "return image.reshape(image.shape[0] // factor, factor, -1, factor).mean(axis=(0, 2))",
+                  "return image.reshape(image.shape[0] // factor, factor, -1, factor).mean(axis=(1, 3)).astype(int)",
+                  "return np.asarray(Image.fromarray(image).resize((28, 28), Image.Resampling.BILINEAR))"],
+    "06-pad-to-square": ["side = max(image.shape)\n"
+                         "return np.pad(image, ((0, side - image.shape[0]), (0, side - image.shape[1])))",
+                         "side = max(image.shape)\nh, w = image.shape\n"
+                         "return np.pad(image, (((side - h + 1) // 2, (side - h) // 2),\n"
+                         "                      ((side - w + 1) // 2, (side - w) // 2)))",
+                         "side = min(image.shape)\nreturn np.zeros((side, side), dtype=image.dtype)",
+                         "side = max(image.shape)\nh, w = image.shape\nsquare = np.zeros((side, side))\n"
+                         "square[(side - h) // 2:(side - h) // 2 + h, (side - w) // 2:(side - w) // 2 + w] = image\n"
+                         "return square",
+                         "return image"],
+    "06-bright-ink": ["return 1 - picture / 255", "return (picture - picture.min()) / (picture.max() - picture.min())",
+                      "return picture.max() - picture", "return 255 - picture",
+                      "return (picture.max() - picture) / picture.max()"],
+}
+COPIED = {
+    "06-shrink": "return np.array([[2.5, 4.5], [10.5, 12.5]])",
+    "06-pad-to-square": "return np.array([[0] * 5, [1] * 5, [1] * 5, [0] * 5, [0] * 5], dtype=np.uint8)",
+    "06-bright-ink": "return np.array([[0, 0, 0], [0, 1, 0.5]])",
+}
+
+
+@pytest.fixture(scope="module")
+def namespace() -> dict:
+    """What notebook 06's exercise and check cells use, as the cells above them define it
+    (the drawing of a 7 in the corner, its crop, MNIST's test digits, the photo's grey levels)."""
+    from PIL import Image
+
+    from helpers import preprocess
+    from helpers.data import DATA_DIR, load_mnist
+    from helpers.widgets import load_example_strokes, render_strokes
+
+    corner_seven = [[(0.45 * x + 8, 0.45 * y + 10) for x, y in stroke] for stroke in load_example_strokes()["7"]]
+    drawing = render_strokes(corner_seven)
+    _, (x_test, _) = load_mnist()
+    photo = np.asarray(Image.open(DATA_DIR / "digit_photo.png"))
+    return {"np": np, "Image": Image, "preprocess": preprocess, "drawing": drawing, "x_test": x_test,
+            "cropped": preprocess.crop_to_ink(drawing / 255.0),
+            "grey": preprocess.rescale(preprocess.to_grayscale(photo))}
+
+
+def test_every_exercise_has_wrong_and_copied_answers_to_test():
+    assert len(exercises(NOTEBOOK)) >= 3 and set(exercises(NOTEBOOK)) == set(WRONG) == set(COPIED)
+
+
+@pytest.mark.parametrize("grade_id", sorted(WRONG))
+def test_checks_fail_on_blank_wrong_and_copied_answers(namespace, grade_id, capsys):
+    assert_check_catches(NOTEBOOK, grade_id, namespace, WRONG[grade_id], COPIED[grade_id], capsys)
