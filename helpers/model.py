@@ -123,8 +123,8 @@ def load_saved_model(name: str, expected_steps: int, parameters: int,
         try:
             model = keras.models.load_model(path, safe_mode=True)
         except Exception as error:  # a truncated, foreign or garbage file
-            print(f"Warning: could not load {path} ({type(error).__name__}); training it again.",
-                  file=sys.stderr)
+            print(f"Warning: could not load {path} with Keras {keras.__version__} ({type(error).__name__}; "
+                  "a file saved by another Keras version may not load); training it again.", file=sys.stderr)
             continue
         steps = int(model.optimizer.iterations)
         if steps == expected_steps and model.count_params() == parameters:
