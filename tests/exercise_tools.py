@@ -87,3 +87,19 @@ def assert_check_catches(path: Path, grade_id: str, namespace: dict, wrong: list
             run(dict(namespace), solution, check, answer)
         shown = failure.value._render_traceback_()
         assert len(shown) == 1 and shown[0].startswith("✗ Not yet."), shown
+
+
+def exercise_tests(path: Path, wrong: dict[str, list[str]], copied: dict[str, str]) -> tuple:
+    """The two tests of a tests/test_exercises_NN.py module, which defines a ``namespace`` fixture:
+
+        test_every_exercise_is_tested, test_checks_fail_on_blank_wrong_and_copied_answers = (
+            exercise_tests(NOTEBOOK, WRONG, COPIED))
+    """
+    def test_every_exercise_is_tested():
+        assert len(exercises(path)) >= 3 and set(exercises(path)) == set(wrong) == set(copied)
+
+    @pytest.mark.parametrize("grade_id", sorted(wrong))
+    def test_checks_fail_on_blank_wrong_and_copied_answers(namespace, grade_id, capsys):
+        assert_check_catches(path, grade_id, namespace, wrong[grade_id], copied[grade_id], capsys)
+
+    return test_every_exercise_is_tested, test_checks_fail_on_blank_wrong_and_copied_answers

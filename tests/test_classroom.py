@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from exercise_tools import exercises, worked_answer
+from exercise_tools import cells, exercises, nbgrader_meta, source, worked_answer
 
 from classroom import edition, grading
 from classroom.course import ASSIGNMENT, CODE_STUB, points_of, series_notebooks
@@ -28,18 +28,6 @@ from helpers.selfcheck import NotYet, check_function
 NOTEBOOKS = series_notebooks()
 MARKERS = re.compile(r"### (BEGIN|END) (SOLUTION|HIDDEN TESTS)")
 PILOT = NOTEBOOKS[0]  # 01: graded as full, untouched, one-wrong, crashing, hanging and test-reading submissions
-
-def cells(notebook: Path) -> list[dict]:
-    return json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-
-
-def source(cell: dict) -> str:
-    return "".join(cell["source"])
-
-
-def nbgrader_meta(cell: dict) -> dict:
-    return cell["metadata"].get("nbgrader", {})
-
 
 
 # --- graded checks: one plain line, failing on a blank, a wrong answer, a copied value -------------

@@ -3,7 +3,7 @@ on typical wrong answers and on a value copied from an output (see exercise_tool
 
 import numpy as np
 import pytest
-from exercise_tools import assert_check_catches, exercises, notebook
+from exercise_tools import exercise_tests, notebook
 
 NOTEBOOK = notebook("04")
 WRONG = {
@@ -43,10 +43,5 @@ def namespace() -> dict:
             "confusion": confusion, "precision": confusion[3, 3] / confusion[:, 3].sum()}
 
 
-def test_every_exercise_has_wrong_and_copied_answers_to_test():
-    assert len(exercises(NOTEBOOK)) >= 3 and set(exercises(NOTEBOOK)) == set(WRONG) == set(COPIED)
-
-
-@pytest.mark.parametrize("grade_id", sorted(WRONG))
-def test_checks_fail_on_blank_wrong_and_copied_answers(namespace, grade_id, capsys):
-    assert_check_catches(NOTEBOOK, grade_id, namespace, WRONG[grade_id], COPIED[grade_id], capsys)
+test_every_exercise_is_tested, test_checks_fail_on_blank_wrong_and_copied_answers = (
+    exercise_tests(NOTEBOOK, WRONG, COPIED))

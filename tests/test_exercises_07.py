@@ -6,7 +6,7 @@ import io
 
 import numpy as np
 import pytest
-from exercise_tools import assert_check_catches, cells, exercises, notebook, source
+from exercise_tools import cells, exercise_tests, notebook, source
 
 NOTEBOOK = notebook("07")
 WRONG = {
@@ -55,10 +55,5 @@ def namespace() -> dict:
     return {name: defined[name] for name in ("np", "keras", "ones", "dropout_layer", "cosine_5_epochs", "cnn_model")}
 
 
-def test_every_exercise_has_wrong_and_copied_answers_to_test():
-    assert len(exercises(NOTEBOOK)) >= 3 and set(exercises(NOTEBOOK)) == set(WRONG) == set(COPIED)
-
-
-@pytest.mark.parametrize("grade_id", sorted(WRONG))
-def test_checks_fail_on_blank_wrong_and_copied_answers(namespace, grade_id, capsys):
-    assert_check_catches(NOTEBOOK, grade_id, namespace, WRONG[grade_id], COPIED[grade_id], capsys)
+test_every_exercise_is_tested, test_checks_fail_on_blank_wrong_and_copied_answers = (
+    exercise_tests(NOTEBOOK, WRONG, COPIED))
