@@ -121,7 +121,7 @@ def test_student_edition_can_keep_exercise_solutions_and_refuses_to_overwrite(tm
 def with_answer(notebook: dict, grade_id: str, body: str) -> dict:
     for cell in notebook["cells"]:
         if nbgrader_meta(cell).get("grade_id") == grade_id:
-            cell["source"] = source(cell).replace(CODE_STUB, body)
+            cell["source"] = answered(source(cell), body)
             return notebook
     raise KeyError(grade_id)
 
@@ -219,10 +219,8 @@ def blank_wrong_and_right(full: Path, student: dict) -> tuple[dict, float, list[
     first, second, *rest = pairs
     wrong = importlib.import_module(f"test_exercises_{full.name[:2]}").WRONG[second][0]
     answers = {second: wrong, **{grade_id: worked_answer(pairs[grade_id][0]) for grade_id in rest}}
-    for cell in student["cells"]:
-        grade_id = nbgrader_meta(cell).get("grade_id")
-        if grade_id in answers:
-            cell["source"] = answered(source(cell), answers[grade_id])
+    for grade_id, answer in answers.items():
+        with_answer(student, grade_id, answer)
     lost = sum(nbgrader_meta(pairs[grade_id][1])["points"] for grade_id in (first, second))
     return student, points_of(full) - lost, [nbgrader_meta(pairs[grade_id][1])["grade_id"]
                                             for grade_id in (first, second)]
