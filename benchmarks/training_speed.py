@@ -9,10 +9,12 @@ Every repeat measures NumPy's float32 matrix-multiply rate (best of 5 products) 
 with it so that both see the same background load, one epoch of the 784-128-10 network under
 each of notebook 08's set-ups (the best of 2 timed epochs after a warm-up). The shares of the
 matmul rate count the work Keras really does per 60,000-image epoch, 24.5 GFLOP (no gradient
-for the input pixels), not the 36.6 GFLOP of the 3 x 2 textbook rule. The race then times the
-original recipe (10,000 images, 5 epochs, batch 16) against notebook 08's fast recipe, from
-building the network to the end of training. It prints the machine's load average with every
-table: timings depend on whatever else the machine is running.
+for the input pixels), not the 36.6 GFLOP of the 3 x 2 textbook rule. A ceiling follows:
+TensorFlow's own rate for the two large products of a training step, as a share of NumPy's
+rate; no set-up can beat it. The race then times the original recipe (10,000 images, 5 epochs,
+batch 16) against notebook 08's fast recipe, from building the network to the end of training.
+It prints the machine's load average with every table: timings depend on whatever else the
+machine is running.
 """
 
 from __future__ import annotations
@@ -58,6 +60,34 @@ def matmul_gflops(size: int = 2048, repeats: int = 5, seed: int = 0) -> float:
         a @ b
         best = min(best, time.perf_counter() - start)
     return 2 * size**3 / best / 1e9
+
+
+def layer_matmul_gflops(batch_size: int = 500, steps: int = 10, repeats: int = 5) -> float:
+    """TensorFlow's float32 rate, in GFLOP/s, for the two large products of a training step.
+
+    They are the first layer's forward product (batch x 784 @ 784 x 128) and its weights' gradient
+    (784 x batch @ batch x 128), almost all of the 24.5 GFLOP of an epoch. ``steps`` pairs of them
+    run in one compiled call, so Python's overhead is left out: no Keras set-up of the 784-128-10
+    network can do its products faster. The best of ``repeats`` calls.
+    """
+    if batch_size < 1 or steps < 1 or repeats < 1:
+        raise ValueError("batch_size, steps and repeats must be at least 1")
+    images, weights = tf.random.uniform((batch_size, 784), seed=0), tf.random.uniform((784, 128), seed=1)
+    errors = tf.random.uniform((batch_size, 128), seed=2)  # stands in for the error at the hidden layer
+
+    @tf.function(jit_compile=True, autograph=False)  # a plain sequence of products: nothing to convert
+    def training_products(images, weights, errors):
+        return tf.add_n([tf.reduce_sum(tf.matmul(images + float(i), weights))
+                         + tf.reduce_sum(tf.matmul(images + float(i), errors, transpose_a=True))
+                         for i in range(steps)])
+
+    training_products(images, weights, errors).numpy()  # traces and compiles
+    best = np.inf
+    for _ in range(repeats):
+        start = time.perf_counter()
+        training_products(images, weights, errors).numpy()
+        best = min(best, time.perf_counter() - start)
+    return 2 * 2 * steps * batch_size * 784 * 128 / best / 1e9
 
 
 class Setup(NamedTuple):
@@ -199,6 +229,11 @@ def main() -> None:
             median = statistics.median(times)
             print(f"{setup.name:<28}{median:>10.3f}{work_flop() / median / 1e9:>9.1f}"
                   f"{work_flop() / median / 1e9 / rate:>13.0%}")
+        with op_determinism_off():
+            shares = [layer_matmul_gflops() / matmul_gflops() for _ in range(arguments.repeats)]
+        print(f"ceiling: TensorFlow's own products of a training step (batch 500, compiled) run at "
+              f"{statistics.median(shares):.0%} of NumPy's matmul rate (median of {len(shares)}, "
+              f"{min(shares):.0%} to {max(shares):.0%}); no set-up can beat it")
     if arguments.no_race:
         return
     races = []

@@ -67,6 +67,13 @@ def test_matmul_rate_is_positive_and_refuses_bad_sizes():
         training_speed.matmul_gflops(size=0)
 
 
+def test_layer_matmul_rate_is_positive_and_refuses_bad_sizes():
+    with speed.op_determinism_off():
+        assert training_speed.layer_matmul_gflops(batch_size=8, steps=2, repeats=2) > 0
+        with pytest.raises(ValueError):
+            training_speed.layer_matmul_gflops(steps=0)
+
+
 def test_batches_serve_every_image_once_per_epoch_in_the_same_batches_reshuffled():
     x = np.arange(40, dtype=np.float32)[:, None, None] * np.ones((40, 28, 28), np.float32)
     y = np.arange(40)
