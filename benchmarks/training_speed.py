@@ -62,7 +62,7 @@ def matmul_gflops(size: int = 2048, repeats: int = 5, seed: int = 0) -> float:
     return 2 * size**3 / best / 1e9
 
 
-def layer_matmul_gflops(batch_size: int = 500, steps: int = 10, repeats: int = 5) -> float:
+def step_products_gflops(batch_size: int = 500, steps: int = 10, repeats: int = 5) -> float:
     """TensorFlow's float32 rate, in GFLOP/s, for the two large products of a training step.
 
     They are the first layer's forward product (batch x 784 @ 784 x 128) and its weights' gradient
@@ -230,7 +230,7 @@ def main() -> None:
             print(f"{setup.name:<28}{median:>10.3f}{work_flop() / median / 1e9:>9.1f}"
                   f"{work_flop() / median / 1e9 / rate:>13.0%}")
         with op_determinism_off():
-            shares = [layer_matmul_gflops() / matmul_gflops() for _ in range(arguments.repeats)]
+            shares = [step_products_gflops() / matmul_gflops() for _ in range(arguments.repeats)]
         print(f"ceiling: TensorFlow's own products of a training step (batch 500, compiled) run at "
               f"{statistics.median(shares):.0%} of NumPy's matmul rate (median of {len(shares)}, "
               f"{min(shares):.0%} to {max(shares):.0%}); no set-up can beat it")

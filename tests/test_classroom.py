@@ -5,7 +5,7 @@ Cost: the check tests run in a second; the student edition is generated once for
 notebook (about 15 s); the grader runs notebook 01 five times (full, untouched, one wrong
 answer, crashing, never-ending; about 1 minute in all) and every other notebook once, as a
 submission with one exercise left blank, one answered wrongly and the rest answered right
-(with every fit stopped after 2 epochs; about 5 minutes). The checks
+(with every fit stopped after 2 epochs; about 7 minutes). The checks
 of each exercise, on blank, wrong and copied answers, are tested in tests/test_exercises_NN.py.
 """
 
@@ -258,7 +258,7 @@ def graded_series(student_edition, tmp_path_factory) -> dict[str, tuple]:
     with pytest.MonkeyPatch.context() as patch, models_restored():
         # Keras' own debugging switch: every fit in the graded kernels stops after 2 epochs. What is
         # tested here, scores and errors, does not depend on how well the networks learn (nbval trains
-        # them in full), and grading 02-08 takes about 5 minutes instead of 10.
+        # them in full), and grading 02-08 takes about 7 minutes instead of 10.
         patch.setenv("KERAS_MAX_EPOCHS", str(GRADED_EPOCHS))
         results = {result.notebook: result for result in grading.grade(folder, time_limit=1800, keep_course=course)}
     ran = course / "autograded" / "blank-wrong-right" / ASSIGNMENT

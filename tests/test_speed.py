@@ -67,11 +67,11 @@ def test_matmul_rate_is_positive_and_refuses_bad_sizes():
         training_speed.matmul_gflops(size=0)
 
 
-def test_layer_matmul_rate_is_positive_and_refuses_bad_sizes():
+def test_step_products_rate_is_positive_and_refuses_bad_sizes():
     with speed.op_determinism_off():
-        assert training_speed.layer_matmul_gflops(batch_size=8, steps=2, repeats=2) > 0
+        assert training_speed.step_products_gflops(batch_size=8, steps=2, repeats=2) > 0
         with pytest.raises(ValueError):
-            training_speed.layer_matmul_gflops(steps=0)
+            training_speed.step_products_gflops(steps=0)
 
 
 def test_batches_serve_every_image_once_per_epoch_in_the_same_batches_reshuffled():
