@@ -23,6 +23,7 @@ import argparse
 import os
 import statistics
 import time
+from collections.abc import Callable
 from typing import NamedTuple
 
 import keras
@@ -47,19 +48,24 @@ def work_flop(n_images: int = EPOCH_IMAGES, hidden: int = 128) -> int:
     return 2 * n_images * (2 * 784 * hidden + 3 * hidden * 10)
 
 
+def best_seconds(run: Callable[[], object], repeats: int) -> float:
+    """The fastest of ``repeats`` timed calls of ``run``, after one untimed warm-up call."""
+    run()
+    best = np.inf
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
 def matmul_gflops(size: int = 2048, repeats: int = 5, seed: int = 0) -> float:
     """NumPy's float32 matrix-multiply rate here, in GFLOP/s: the best of ``repeats`` products."""
     if size < 1 or repeats < 1:
         raise ValueError("size and repeats must be at least 1")
     rng = np.random.default_rng(seed)
     a, b = (rng.random((size, size), dtype=np.float32) for _ in range(2))
-    a @ b  # the first call pays for thread start-up
-    best = np.inf
-    for _ in range(repeats):
-        start = time.perf_counter()
-        a @ b
-        best = min(best, time.perf_counter() - start)
-    return 2 * size**3 / best / 1e9
+    return 2 * size**3 / best_seconds(lambda: a @ b, repeats) / 1e9  # the warm-up pays for thread start-up
 
 
 def step_products_gflops(batch_size: int = 500, steps: int = 10, repeats: int = 5) -> float:
@@ -81,13 +87,8 @@ def step_products_gflops(batch_size: int = 500, steps: int = 10, repeats: int = 
                          + tf.reduce_sum(tf.matmul(images + float(i), errors, transpose_a=True))
                          for i in range(steps)])
 
-    training_products(images, weights, errors).numpy()  # traces and compiles
-    best = np.inf
-    for _ in range(repeats):
-        start = time.perf_counter()
-        training_products(images, weights, errors).numpy()
-        best = min(best, time.perf_counter() - start)
-    return 2 * 2 * steps * batch_size * 784 * 128 / best / 1e9
+    seconds = best_seconds(lambda: training_products(images, weights, errors).numpy(), repeats)  # warm-up compiles
+    return 2 * 2 * steps * batch_size * 784 * 128 / seconds / 1e9
 
 
 class Setup(NamedTuple):

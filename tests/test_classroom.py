@@ -5,8 +5,8 @@ Cost: the check tests run in a second; the student edition is generated once for
 notebook (about 15 s); the grader runs notebook 01 five times (full, untouched, one wrong
 answer, crashing, never-ending; about 1 minute in all) and every other notebook once, as a
 submission with one exercise left blank, one answered wrongly and the rest answered right
-(with every fit stopped after 2 epochs; about 7 minutes). The checks
-of each exercise, on blank, wrong and copied answers, are tested in tests/test_exercises_NN.py.
+(with every fit stopped after 2 epochs; about 7 minutes). The checks of each exercise, on
+blank, wrong and copied answers, are tested in tests/test_exercises_NN.py.
 """
 
 from __future__ import annotations
