@@ -80,3 +80,16 @@ def test_nothing_reads_the_shared_folder_at_run_time():
 def test_ruff_check_is_clean():
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_file_that_uses_the_trained_model_shares_one_pytest_worker():
+    """pytest's two workers must never race on models/dense_full.keras (see conftest.py)."""
+    from conftest import SHARED_MODEL_FILES
+
+    uses_model = re.compile(r"load_or_train\(\)|MODELS_DIR|save_model\([^)]*dense_full")
+    files = [path for path in [*(ROOT / "tests").glob("test_*.py"), *(ROOT / "notebooks").glob("*.ipynb")]
+             if path != Path(__file__)]  # this file only names the pattern
+    using = {path.relative_to(ROOT).as_posix() for path in files if uses_model.search(path.read_text(encoding="utf-8"))}
+    assert using, "the pattern finds nothing: has load_or_train been renamed?"
+    assert using <= SHARED_MODEL_FILES, f"add to conftest.SHARED_MODEL_FILES: {sorted(using - SHARED_MODEL_FILES)}"
+    assert all((ROOT / path).exists() for path in SHARED_MODEL_FILES)
