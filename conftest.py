@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 
 import pytest
 
@@ -34,7 +33,6 @@ for variable in ("MPLBACKEND", "COLUMNS", "LINES"):
     os.environ.pop(variable, None)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-ROOT = Path(__file__).resolve().parent
 # Every test file or notebook that loads, trains or saves models/dense_full.keras.
 SHARED_MODEL_FILES = {
     "notebooks/03_training.ipynb", "notebooks/04_evaluating.ipynb", "notebooks/05_visualising_predictions.ipynb",
