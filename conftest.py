@@ -19,7 +19,8 @@
    runs whole on one worker, in its own order. The files that load or save the series' trained
    model, ``models/dense_full.keras``, form one unit that runs on one worker in the usual
    order, so no file reads that model while another replaces it (the grader's 2-epoch runs
-   overwrite it for a while).
+   overwrite it for a while). Notebook 03, which trains and saves that model in the open,
+   runs first, so that no test has to train it before.
 """
 
 from __future__ import annotations
@@ -33,9 +34,10 @@ for variable in ("MPLBACKEND", "COLUMNS", "LINES"):
     os.environ.pop(variable, None)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+TRAINS_THE_MODEL = "notebooks/03_training.ipynb"  # trains and saves models/dense_full.keras
 # Every test file or notebook that loads, trains or saves models/dense_full.keras.
 SHARED_MODEL_FILES = {
-    "notebooks/03_training.ipynb", "notebooks/04_evaluating.ipynb", "notebooks/05_visualising_predictions.ipynb",
+    TRAINS_THE_MODEL, "notebooks/04_evaluating.ipynb", "notebooks/05_visualising_predictions.ipynb",
     "notebooks/06_draw_your_own_digit.ipynb", "notebooks/08_faster_and_trustworthy.ipynb",
     "tests/test_browser.py", "tests/test_classroom.py", "tests/test_mnist_js.py", "tests/test_preprocess.py",
     "tests/test_widgets.py",
@@ -161,3 +163,9 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
             return "models" if path in SHARED_MODEL_FILES else path
 
     return SharedModelScheduling(config, log)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Notebook 03's cells first (in their order): the model it saves is then there for every
+    test and notebook that loads it, instead of being trained once more by the first of them."""
+    items.sort(key=lambda item: item.nodeid.split("::")[0] != TRAINS_THE_MODEL)  # a stable sort

@@ -93,3 +93,14 @@ def test_every_file_that_uses_the_trained_model_shares_one_pytest_worker():
     assert using, "the pattern finds nothing: has load_or_train been renamed?"
     assert using <= SHARED_MODEL_FILES, f"add to conftest.SHARED_MODEL_FILES: {sorted(using - SHARED_MODEL_FILES)}"
     assert all((ROOT / path).exists() for path in SHARED_MODEL_FILES)
+
+
+def test_notebook_03_runs_first_so_no_test_trains_its_model_before_it():
+    """conftest.py moves notebook 03 to the front; each notebook's cells keep their order."""
+    result = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-n", "0"], cwd=ROOT,
+                            capture_output=True, text=True)
+    items = [line for line in result.stdout.splitlines() if "::" in line]
+    files = list(dict.fromkeys(item.split("::")[0] for item in items))
+    assert files[0] == "notebooks/03_training.ipynb" and "tests/test_widgets.py" in files, result.stdout[-2000:]
+    cells = [item for item in items if item.startswith(files[0])]
+    assert cells == items[:len(cells)] and cells[:2] == [f"{files[0]}::Cell 0", f"{files[0]}::Cell 1"]
