@@ -27,12 +27,19 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import tempfile
 
 import pytest
 
 for variable in ("MPLBACKEND", "COLUMNS", "LINES"):
     os.environ.pop(variable, None)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# The tests' own models folder (helpers.model reads MNIST_MODELS_DIR): made once by the main
+# process, inherited by pytest-xdist's workers and every kernel, removed when the run ends.
+# No test reads, trains over or deletes the learner's models/.
+if "PYTEST_XDIST_WORKER" not in os.environ:
+    os.environ["MNIST_MODELS_DIR"] = tempfile.mkdtemp(prefix="mnist-test-models-")
 
 TRAINS_THE_MODEL = "notebooks/03_training.ipynb"  # trains and saves models/dense_full.keras
 # Every test file or notebook that loads, trains or saves models/dense_full.keras.
@@ -169,3 +176,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Notebook 03's cells first (in their order): the model it saves is then there for every
     test and notebook that loads it, instead of being trained once more by the first of them."""
     items.sort(key=lambda item: item.nodeid.split("::")[0] != TRAINS_THE_MODEL)  # a stable sort
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The main process removes the tests' models folder when the run ends."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        shutil.rmtree(os.environ["MNIST_MODELS_DIR"], ignore_errors=True)

@@ -7,11 +7,13 @@ notebooks 04 onwards can load the trained model, or train it themselves when run
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import keras
@@ -20,8 +22,10 @@ import numpy as np
 from helpers.data import load_mnist, scale_pixels
 from helpers.setup import SEED
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
-# Where trained models go when MODELS_DIR is not writable (a read-only shared checkout).
+PROJECT_MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+# Names another models folder (pytest points it at one of its own, so tests never touch yours).
+MODELS_DIR_VARIABLE = "MNIST_MODELS_DIR"
+# Where trained models go when the models folder is not writable (a read-only shared checkout).
 USER_MODELS_SUBDIR = Path("mnist-digit-identifier") / "models"
 FULL_MODEL_NAME = "dense_full"
 # The full-data recipe of notebook 03: every training image, 10% held out for validation.
@@ -60,6 +64,11 @@ def train_dense_model(x_train: np.ndarray, y_train: np.ndarray, *, hidden_units:
     return model, history
 
 
+def default_models_dir() -> Path:
+    """The models folder: ``$MNIST_MODELS_DIR`` if set, else the project's ``models/``."""
+    return Path(os.environ.get(MODELS_DIR_VARIABLE) or PROJECT_MODELS_DIR)
+
+
 def user_models_dir() -> Path:
     """The per-user fallback folder: ``$XDG_CACHE_HOME`` (or ``~/.cache``)/mnist-digit-identifier/models."""
     cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
@@ -68,12 +77,12 @@ def user_models_dir() -> Path:
 
 def model_dirs(models_dir: Path | None = None) -> list[Path]:
     """The folders a model is looked for and saved in, in order: the project's, then the user's."""
-    return [Path(models_dir or MODELS_DIR), user_models_dir()]
+    return [Path(models_dir or default_models_dir()), user_models_dir()]
 
 
 def model_path(name: str, models_dir: Path | None = None) -> Path:
     """Where the model called ``name`` is saved: ``models/<name>.keras``."""
-    return Path(models_dir or MODELS_DIR) / f"{name}.keras"
+    return Path(models_dir or default_models_dir()) / f"{name}.keras"
 
 
 def save_atomically(model: keras.Model, path: Path) -> Path:
@@ -134,6 +143,36 @@ def load_saved_model(name: str, expected_steps: int, parameters: int,
     return None
 
 
+@contextlib.contextmanager
+def training_lock(directory: Path) -> Iterator[bool]:
+    """Let one process at a time train into ``directory``; yield whether it had to wait for another.
+
+    Two notebooks (or two students on one shared folder) that both find no model would otherwise
+    both train it: the one that waited loads what the other saved. Where no lock can be had
+    (Windows, a read-only folder) the block just runs.
+    """
+    try:
+        import fcntl
+
+        directory.mkdir(parents=True, exist_ok=True)
+        handle = (directory / ".training.lock").open("w")
+    except (ImportError, OSError):
+        yield False
+        return
+    with handle:
+        waited = False
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            print(f"Another process is training a model in {directory}; waiting for it...", flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            waited = True
+        try:
+            yield waited
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def training_steps(train_size: int, *, epochs: int, batch_size: int,
                    validation_split: float = VALIDATION_SPLIT) -> int:
     """How many optimizer steps ``fit`` takes: Keras holds out the last ``validation_split``."""
@@ -158,8 +197,12 @@ def load_or_train(name: str = FULL_MODEL_NAME, *, models_dir: Path | None = None
     model = load_saved_model(name, expected_steps, parameters, models_dir)
     if model is not None:
         return model
-    print(f"Training {name} on {len(x_train):,} images for {epochs} epochs (under a minute)...")
-    model, _ = train_dense_model(scale_pixels(x_train), y_train, hidden_units=hidden_units, epochs=epochs,
-                                 batch_size=batch_size, verbose=verbose)
-    save_model(model, name, models_dir)
+    with training_lock(model_dirs(models_dir)[0]) as waited:
+        model = load_saved_model(name, expected_steps, parameters, models_dir) if waited else None
+        if model is not None:
+            return model
+        print(f"Training {name} on {len(x_train):,} images for {epochs} epochs (under a minute)...")
+        model, _ = train_dense_model(scale_pixels(x_train), y_train, hidden_units=hidden_units, epochs=epochs,
+                                     batch_size=batch_size, verbose=verbose)
+        save_model(model, name, models_dir)
     return model

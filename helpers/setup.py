@@ -23,10 +23,28 @@ MINIMUM_VERSIONS = {
     "matplotlib": "3.10",
     "seaborn": "0.13",
 }
-# The series' one random seed: every notebook, helper and script starts from it.
-SEED = 42
+# The environment variable that changes the series' seed: another seed trains as another computer
+# would, which is how the stored outputs are shown to hold beyond this one (README, Contributing).
+SEED_VARIABLE = "MNIST_SEED"
+DEFAULT_SEED = 42
 # The series' home on GitHub: every notebook's Colab badge and set-up cell name it (a test checks).
 REPOSITORY = "Supposeduck30/mnist-digit-identifier-neural-network"
+
+
+def seed_from_environment() -> int:
+    """``$MNIST_SEED`` as a whole number, or 42 when it is not set."""
+    text = os.environ.get(SEED_VARIABLE, "").strip()
+    if not text:
+        return DEFAULT_SEED
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"{SEED_VARIABLE}={text!r} is not a whole number: set it to one (for example "
+                         f"{SEED_VARIABLE}=7), or unset it to use the series' seed, {DEFAULT_SEED}.") from None
+
+
+# The series' one random seed: every notebook, helper and script starts from it.
+SEED = seed_from_environment()
 
 
 def in_colab() -> bool:

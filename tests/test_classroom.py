@@ -25,7 +25,7 @@ from exercise_tools import cells, exercises, nbgrader_meta, source, worked_answe
 
 from classroom import edition, grading
 from classroom.course import ASSIGNMENT, CODE_STUB, points_of, series_notebooks
-from helpers.model import MODELS_DIR
+from helpers.model import default_models_dir
 from helpers.selfcheck import NotYet, check_function
 
 NOTEBOOKS = series_notebooks()
@@ -234,11 +234,11 @@ def blank_wrong_and_right(full: Path, student: dict) -> tuple[dict, float, list[
 def models_restored() -> Iterator[None]:
     """Put back models/ as it was: the graded kernels' short training overwrites the saved network.
     (Were it left behind, load_or_train would refuse it anyway: it took fewer steps than the recipe.)"""
-    saved = {path: path.read_bytes() for path in MODELS_DIR.glob("*.keras")}
+    saved = {path: path.read_bytes() for path in default_models_dir().glob("*.keras")}
     try:
         yield
     finally:
-        for path in MODELS_DIR.glob("*.keras"):
+        for path in default_models_dir().glob("*.keras"):
             if path not in saved:
                 path.unlink()
         for path, content in saved.items():
