@@ -26,6 +26,13 @@ if "PYTEST_XDIST_WORKER" not in os.environ:  # the main process; workers inherit
     os.environ["MNIST_MODELS_DIR"] = tempfile.mkdtemp(prefix="mnist-test-models-")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every notebook cell nbval runs is part of a slow test: ``pytest -m "not slow"`` leaves them out."""
+    for item in items:
+        if item.nodeid.split("::")[0].endswith(".ipynb"):
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     """The main process removes the tests' models folder when the run ends."""
     if "PYTEST_XDIST_WORKER" not in os.environ:

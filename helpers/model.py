@@ -75,6 +75,15 @@ def user_models_dir() -> Path:
     return Path(cache) / USER_MODELS_SUBDIR
 
 
+def shown_path(path: Path) -> str:
+    """``path`` as a learner reads it: from the project's folder (``models/dense_full.keras``) or from ``~``."""
+    path = Path(path).resolve()
+    for base, prefix in ((PROJECT_MODELS_DIR.parent, ""), (Path.home(), "~/")):
+        if path.is_relative_to(base.resolve()):
+            return prefix + path.relative_to(base.resolve()).as_posix()
+    return str(path)
+
+
 def model_dirs(models_dir: Path | None = None) -> list[Path]:
     """The folders a model is looked for and saved in, in order: the project's, then the user's."""
     return [Path(models_dir or default_models_dir()), user_models_dir()]

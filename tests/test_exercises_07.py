@@ -48,7 +48,9 @@ def namespace() -> dict:
     """What notebook 07's exercise and check cells use, as the cells above them define it (untrained)."""
     import keras
 
-    defined = {"np": np, "keras": keras}
+    from helpers.setup import SEED
+
+    defined = {"np": np, "keras": keras, "SEED": SEED}
     with contextlib.redirect_stdout(io.StringIO()):  # the cells print what they built
         for name in ("dropout_layer", "cosine_5_epochs", "cnn_model"):
             exec(defining_cell(name), defined)

@@ -214,3 +214,28 @@ def test_a_process_killed_while_saving_leaves_the_previous_model_whole(tmp_path)
         units = model_helpers.keras.models.load_model(folder / "shared.keras").layers[1].units
         assert units in (8, 64)
     assert [p.name for p in folder.glob("*.keras")] == ["shared.keras"]  # scratch folders are hidden
+
+
+def test_paths_are_shown_from_the_project_folder_or_home(tmp_path):
+    assert model_helpers.shown_path(model_helpers.PROJECT_MODELS_DIR / "dense_full.keras") == "models/dense_full.keras"
+    assert model_helpers.shown_path(Path.home() / ".cache" / "m.keras") == "~/.cache/m.keras"
+    outside = Path("/") / "elsewhere" / "m.keras"
+    assert model_helpers.shown_path(outside) == str(outside)
+
+
+def test_the_models_folder_comes_from_mnist_models_dir(monkeypatch, tmp_path):
+    monkeypatch.setenv("MNIST_MODELS_DIR", str(tmp_path))
+    assert model_helpers.default_models_dir() == tmp_path
+    assert model_helpers.model_path("dense_full") == tmp_path / "dense_full.keras"
+    monkeypatch.delenv("MNIST_MODELS_DIR")
+    assert model_helpers.default_models_dir() == model_helpers.PROJECT_MODELS_DIR
+
+
+def test_two_processes_that_need_the_model_at_once_train_it_once(tmp_path):
+    script = textwrap.dedent(TRAIN_TINY.format(models=str(tmp_path)))
+    runs = [subprocess.Popen([sys.executable, "-c", script], env={**os.environ, "PYTHONPATH": str(PROJECT)},
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [run.communicate(timeout=300)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0]
+    assert all("101770 parameters" in output for output in outputs)
+    assert sum(output.count("Training tiny") for output in outputs) == 1, outputs

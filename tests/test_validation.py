@@ -17,7 +17,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from nbval_tolerance import TOLERANCE_TAG, tolerance_mismatch, within_tolerance
 
 PROJECT = Path(__file__).resolve().parent.parent
