@@ -11,6 +11,7 @@ import textwrap
 from pathlib import Path
 
 import numpy
+import pytest
 
 from helpers.setup import REPOSITORY
 
@@ -44,6 +45,7 @@ def setup_cell_source() -> str:
     return "".join(next(cell for cell in cells if cell["cell_type"] == "code")["source"])
 
 
+@pytest.mark.slow
 def test_setup_cell_in_fake_colab_clones_once_and_reinstalls_nothing(tmp_path):
     bare = tmp_path / "github" / "mnist.git"
     subprocess.run(["git", "clone", "--quiet", "--bare", str(ROOT), str(bare)], check=True)

@@ -92,6 +92,7 @@ def test_a_small_canvas_is_prepared_like_python(tmp_path):
                                atol=PREPARE_TOLERANCE)
 
 
+@pytest.mark.slow
 def test_javascript_and_keras_agree_on_10000_test_digits(trained_model, tmp_path):
     from helpers.data import load_mnist
 
@@ -121,6 +122,7 @@ def test_the_committed_website_weights_are_a_trained_784_128_10_network(tmp_path
     assert (js_probabilities(data, drawn, tmp_path).argmax(axis=1) == np.arange(10)).all()
 
 
+@pytest.mark.slow
 def test_network_bytes_round_trip_and_refuse_what_javascript_cannot_run(trained_model, tmp_path):
     import keras
 

@@ -145,6 +145,7 @@ TRAIN_TINY = """
 """
 
 
+@pytest.mark.slow
 def test_read_only_checkout_saves_in_the_user_folder_then_loads_from_it(tmp_path):
     checkout, cache = tmp_path / "checkout", tmp_path / "cache"
     (checkout / "models").mkdir(parents=True)
@@ -161,6 +162,7 @@ def test_read_only_checkout_saves_in_the_user_folder_then_loads_from_it(tmp_path
     assert "Training" not in second.stdout and "101770 parameters" in second.stdout
 
 
+@pytest.mark.slow
 def test_nothing_writable_keeps_the_model_in_memory_and_says_so(tmp_path):
     root = tmp_path / "everything"
     (root / "checkout" / "models").mkdir(parents=True)
@@ -184,6 +186,7 @@ SAVE_IN_A_LOOP = """
 """
 
 
+@pytest.mark.slow
 def test_two_processes_saving_the_same_model_never_leave_a_broken_file(tmp_path):
     folder = tmp_path / "models"
     savers = [subprocess.Popen([sys.executable, "-c", textwrap.dedent(SAVE_IN_A_LOOP.format(
@@ -200,6 +203,7 @@ def test_two_processes_saving_the_same_model_never_leave_a_broken_file(tmp_path)
     assert [p.name for p in folder.iterdir()] == ["shared.keras"]  # no scratch folders left
 
 
+@pytest.mark.slow
 def test_a_process_killed_while_saving_leaves_the_previous_model_whole(tmp_path):
     folder = tmp_path / "models"
     model_helpers.save_model(model_helpers.build_dense_model(8), "shared", folder)
@@ -231,6 +235,7 @@ def test_the_models_folder_comes_from_mnist_models_dir(monkeypatch, tmp_path):
     assert model_helpers.default_models_dir() == model_helpers.PROJECT_MODELS_DIR
 
 
+@pytest.mark.slow
 def test_two_processes_that_need_the_model_at_once_train_it_once(tmp_path):
     script = textwrap.dedent(TRAIN_TINY.format(models=str(tmp_path)))
     runs = [subprocess.Popen([sys.executable, "-c", script], env={**os.environ, "PYTHONPATH": str(PROJECT)},

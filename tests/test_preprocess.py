@@ -278,6 +278,7 @@ def test_dtype_and_value_range_do_not_matter(index, gain, offset, dtype, integer
 
 # --- the round trip on real data ------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_round_trip_every_mnist_test_digit_moved_and_rescaled_is_still_read(capsys):
     from helpers.model import load_or_train
 

@@ -5,6 +5,7 @@ import sys
 import textwrap
 
 import numpy as np
+import pytest
 
 from helpers import setup
 
@@ -14,6 +15,7 @@ def run_python(code: str) -> subprocess.CompletedProcess:
                           timeout=300, check=True)
 
 
+@pytest.mark.slow
 def test_setup_hides_tensorflow_start_up_lines():
     result = run_python("""
         from helpers.setup import setup_notebook

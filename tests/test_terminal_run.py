@@ -46,12 +46,14 @@ def small_run(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
     return result, figures_dir
 
 
+@pytest.mark.slow
 def test_small_run_succeeds_quietly(small_run):
     result, _ = small_run
     assert result.returncode == 0, result.stderr
     assert result.stderr == "", "TensorFlow's start-up lines and warnings must not reach the terminal"
 
 
+@pytest.mark.slow
 def test_small_run_prints_the_plan_one_line_per_epoch_and_the_test_accuracy(small_run):
     lines = small_run[0].stdout.splitlines()
     assert lines[0].startswith("Ready on this computer: TensorFlow")
@@ -67,6 +69,7 @@ def test_small_run_prints_the_plan_one_line_per_epoch_and_the_test_accuracy(smal
     assert 70 < accuracy < 100, "even one epoch on 2,000 images reads most digits"
 
 
+@pytest.mark.slow
 def test_small_run_saves_both_figures_as_png(small_run):
     result, figures_dir = small_run
     for name, minimum_size in (("predictions.png", (900, 450)), ("confidence_per_digit.png", (700, 350))):

@@ -121,6 +121,7 @@ def scratch_notebook() -> nbformat.NotebookNode:
     return notebook
 
 
+@pytest.mark.slow
 def test_nbval_with_the_plugin_fails_beyond_the_tolerance(tmp_path):
     shutil.copy(PROJECT / "notebooks" / "nbval_sanitize.cfg", tmp_path / "sanitize.cfg")
     nbformat.write(scratch_notebook(), tmp_path / "scratch.ipynb")

@@ -130,6 +130,7 @@ def test_the_front_end_is_offline_plain_javascript_and_its_state_syncs(fake_mode
     assert repr(canvas).startswith("DigitCanvas(280x280 pixels")
 
 
+@pytest.mark.slow
 def test_the_trained_model_reads_every_stored_example(trained_model):
     canvas = DigitCanvas(trained_model)
     for digit, strokes in load_example_strokes().items():
@@ -138,6 +139,7 @@ def test_the_trained_model_reads_every_stored_example(trained_model):
         assert canvas.message.startswith(f"Prediction: {digit} (")
 
 
+@pytest.mark.slow
 def test_the_dense_network_travels_to_the_browser_as_float32_bytes(trained_model, fake_model):
     from helpers.weights import decode_network
 
