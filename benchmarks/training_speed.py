@@ -15,6 +15,8 @@ rate; no set-up can beat it. The race then times the original recipe (10,000 ima
 batch 16) against notebook 08's fast recipe (a whole epoch per call and the tf.data pipeline, with
 batches of 250 and without XLA, whose compiling costs more than it saves in a few epochs), from
 building the network to the end of training.
+The network, the pipeline, the epoch timer, the set-ups and both recipes of the race are notebook
+08's own code, taken from its cells (benchmarks/notebook_code.py), seeded with helpers.setup.SEED.
 It prints the machine's load average with every table: timings depend on whatever else the
 machine is running.
 """
@@ -22,6 +24,7 @@ machine is running.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import statistics
 import time
@@ -29,14 +32,22 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 import keras
+import notebook_code
 import numpy as np
 import tensorflow as tf
 
+from helpers.setup import SEED
 from helpers.speed import op_determinism_off
 
+NOTEBOOK = notebook_code.NOTEBOOKS / "08_faster_and_trustworthy.ipynb"
 EPOCH_IMAGES = 60_000
 ORIGINAL_IMAGES = 10_000  # the original set-up is timed on its own 10,000 images, scaled to 60,000
-FAST_BATCH_SIZE, FAST_EPOCHS, FAST_PEAK_LEARNING_RATE = 250, 4, 8e-3
+
+# Notebook 08's network, pipeline and epoch timer; EpochTimer uses the `time` an earlier cell imports.
+NOTEBOOK_CODE = notebook_code.definitions(NOTEBOOK, ["dense_network", "batches", "EpochTimer"],
+                                          {"SEED": SEED, "time": time})
+dense_network: Callable[[], keras.Model] = NOTEBOOK_CODE["dense_network"]
+EpochTimer: type[keras.callbacks.Callback] = NOTEBOOK_CODE["EpochTimer"]
 
 
 def rule_flop(n_images: int = EPOCH_IMAGES, hidden: int = 128) -> int:
@@ -103,42 +114,24 @@ class Setup(NamedTuple):
     tf_data: bool = False
 
 
-SETUPS = (
-    Setup("original (batch 16)", 16),
-    Setup("batch 100", 100),
-    Setup("batch 500", 500),
-    Setup("+ jit_compile", 500, True),
-    Setup("+ steps_per_execution=120", 500, True, 120),
-    Setup("+ tf.data pipeline", 500, True, 120, True),
-)
+def notebook_setups() -> tuple[Setup, ...]:
+    """Notebook 08's table of set-ups (its cell that assigns ``SETUPS``), as :class:`Setup` rows."""
+    namespace = {}
+    notebook_code.run_cell(NOTEBOOK, "SETUPS", namespace)
+    return tuple(Setup(*row) for row in namespace["SETUPS"])
 
 
-def dense_network() -> keras.Model:
-    """Notebook 08's 784-128-10 network, uncompiled."""
-    return keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
-                             keras.layers.Dense(128, activation="relu"), keras.layers.Dense(10, activation="softmax")])
+SETUPS = notebook_setups()
 
 
-def batches(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int = 42) -> tf.data.Dataset:
-    """Notebook 08's pipeline: (x, y) cut into full batches once; a new order of the batches every epoch."""
+def batches(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int = SEED) -> tf.data.Dataset:
+    """Notebook 08's ``batches``: (x, y) cut into full batches once; a new order of the batches every epoch.
+
+    The notebook's function assumes a batch size that divides the data; this checks it first.
+    """
     if batch_size < 1 or len(x) % batch_size or len(x) != len(y):
         raise ValueError(f"need as many labels as images and a batch size dividing {len(x)}, got {batch_size}")
-    n_batches = len(x) // batch_size
-    cut = (x.reshape(n_batches, batch_size, *x.shape[1:]), y.reshape(n_batches, batch_size))
-    return tf.data.Dataset.from_tensor_slices(cut).shuffle(n_batches, seed=seed).prefetch(tf.data.AUTOTUNE)
-
-
-class EpochTimer(keras.callbacks.Callback):
-    """Keeps the wall-clock seconds of every epoch in ``self.seconds``."""
-
-    def on_train_begin(self, logs=None):
-        self.seconds = []
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.start = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.seconds.append(time.perf_counter() - self.start)
+    return NOTEBOOK_CODE["batches"](x, y, batch_size, seed)
 
 
 def epoch_seconds(setup: Setup, x: np.ndarray, y: np.ndarray, epochs: int = 3) -> float:
@@ -172,35 +165,30 @@ def measure(x: np.ndarray, y: np.ndarray, setups=SETUPS, repeats: int = 5) -> tu
     return rates, seconds
 
 
-def train_original(x: np.ndarray, y: np.ndarray) -> keras.Model:
-    """The original script's recipe: 10,000 images (10% validated), 5 epochs, batches of 16, Adam 0.001."""
-    keras.utils.set_random_seed(42)
-    model = dense_network()
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    model.fit(x[:ORIGINAL_IMAGES], y[:ORIGINAL_IMAGES], epochs=5, batch_size=16, validation_split=0.1, verbose=0)
-    return model
+def race_recipe(assigns: str, x: np.ndarray, y: np.ndarray, **namespace) -> dict:
+    """Run notebook 08's race cell that assigns ``assigns`` on (x, y), with SEED; the cell's namespace.
+
+    The cell seeds, builds, compiles and fits its network and times that itself, as in the notebook;
+    what it prints is left out.
+    """
+    namespace = {**NOTEBOOK_CODE, "x_train": x, "y_train": y, **namespace}
+    notebook_code.run_cell(NOTEBOOK, assigns, namespace)
+    return namespace
 
 
-def train_fast(x: np.ndarray, y: np.ndarray, epochs: int = FAST_EPOCHS, batch_size: int = FAST_BATCH_SIZE,
-               peak_learning_rate: float = FAST_PEAK_LEARNING_RATE) -> keras.Model:
-    """Notebook 08's fast recipe: a whole epoch per call, the tf.data pipeline and a cosine learning rate
-    from the peak to 0; no ``jit_compile`` (XLA makes an epoch here no faster and costs about a second
-    to compile)."""
-    keras.utils.set_random_seed(42)
-    steps = len(x) // batch_size
-    model = dense_network()
-    schedule = keras.optimizers.schedules.CosineDecay(peak_learning_rate, decay_steps=epochs * steps)
-    model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"], steps_per_execution=steps)
-    model.fit(batches(x, y, batch_size), epochs=epochs, shuffle=False, verbose=0)
-    return model
+def train_original(x: np.ndarray, y: np.ndarray) -> tuple[keras.Model, float]:
+    """The original recipe (10,000 images, 10% validated, 5 epochs, batches of 16, Adam 0.001) and its seconds."""
+    namespace = race_recipe("original_model", x, y)
+    return namespace["original_model"], namespace["original_seconds"]
 
 
-def timed(train, *args, **kwargs) -> tuple[keras.Model, float]:
-    """``train(*args, **kwargs)`` and its wall time in seconds."""
-    start = time.perf_counter()
-    model = train(*args, **kwargs)
-    return model, time.perf_counter() - start
+def train_fast(x: np.ndarray, y: np.ndarray) -> tuple[keras.Model, float]:
+    """Notebook 08's fast recipe and its seconds: a whole epoch per call, the tf.data pipeline and a cosine
+    learning rate from the peak to 0; no ``jit_compile`` (XLA makes an epoch here no faster and costs
+    about a second to compile). ``x`` must be cut into whole batches of 250 images."""
+    # the cell also prints its time as a share of the original's, which the race prints itself
+    namespace = race_recipe("fast_model", x, y, original_seconds=math.nan)
+    return namespace["fast_model"], namespace["fast_seconds"]
 
 
 def load() -> str:
@@ -213,7 +201,6 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5, help="runs of every set-up and races (default 5)")
     parser.add_argument("--no-race", action="store_true", help="skip the time-to-accuracy race")
     parser.add_argument("--no-table", action="store_true", help="skip the set-up table")
-    parser.add_argument("--fast-epochs", type=int, default=FAST_EPOCHS)
     arguments = parser.parse_args()
 
     from helpers.data import load_mnist, scale_pixels
@@ -242,8 +229,8 @@ def main() -> None:
         return
     races = []
     for _ in range(arguments.repeats):
-        original, original_seconds = timed(train_original, x_train, y_train)
-        fast, fast_seconds = timed(train_fast, x_train, y_train, epochs=arguments.fast_epochs)
+        original, original_seconds = train_original(x_train, y_train)
+        fast, fast_seconds = train_fast(x_train, y_train)
         races.append((original_seconds, fast_seconds, *(m.evaluate(x_test, y_test, verbose=0)[1]
                                                          for m in (original, fast))))
     original_seconds, fast_seconds, original_accuracy, fast_accuracy = (statistics.median(column)
@@ -251,7 +238,8 @@ def main() -> None:
     print(f"\nrace, medians of {len(races)} runs; {load()}")
     print(f"original recipe (10,000 images, 5 epochs, batch 16): {original_seconds:.1f} s, "
           f"test accuracy {original_accuracy:.2%}")
-    print(f"fast recipe ({arguments.fast_epochs} epochs over 60,000 images, batch {FAST_BATCH_SIZE}): "
+    epochs, steps = fast.history.params["epochs"], fast.history.params["steps"]  # as notebook 08's cell ran
+    print(f"fast recipe ({epochs} epochs over {len(x_train):,} images, batch {len(x_train) // steps}): "
           f"{fast_seconds:.1f} s, test accuracy {fast_accuracy:.2%}")
     print(f"fast / original wall time: {statistics.median(f / o for o, f, *_ in races):.2f}")
 
