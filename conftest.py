@@ -5,7 +5,9 @@
 2. The tests own their models: the main process makes a models folder of its own and names it in
    MNIST_MODELS_DIR (which helpers.model reads), so pytest-xdist's workers, every notebook kernel
    and every test use it, and none reads, trains over or deletes the learner's models/. The folder
-   is removed when the run ends.
+   is removed when the run ends. When the run includes the notebooks, the main process first trains
+   the series' network into it (notebook 03's recipe, about 40 s), so that notebooks 04-08 load it
+   as they do on a learner's machine after 03, whichever of them runs first.
 
 How notebook outputs are compared (exactly, or within a tolerance where training decides) is the
 plugin tests/nbval_tolerance.py, registered in pyproject.toml.
@@ -24,6 +26,27 @@ for variable in ("MPLBACKEND", "COLUMNS", "LINES"):
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 if "PYTEST_XDIST_WORKER" not in os.environ:  # the main process; workers inherit its folder
     os.environ["MNIST_MODELS_DIR"] = tempfile.mkdtemp(prefix="mnist-test-models-")
+
+
+def runs_notebooks(config: pytest.Config) -> bool:
+    """True when this run includes the notebooks (and is not ``-m "not slow"``)."""
+    if "not slow" in (config.getoption("markexpr", "") or ""):
+        return False
+    paths = config.args or config.getini("testpaths")
+    return any("notebooks" in str(path) or str(path).endswith(".ipynb") for path in paths)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The main process trains the series' network into the tests' models folder before any worker starts."""
+    if "PYTEST_XDIST_WORKER" in os.environ or not runs_notebooks(session.config):
+        return
+    from helpers.setup import import_tensorflow_quietly
+
+    import_tensorflow_quietly()
+    from helpers.model import load_or_train
+
+    load_or_train()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -105,6 +105,21 @@ def find_cell(notebook: Path, name: str, *, defines: bool) -> CodeCell:
     return cell
 
 
+def keeping_given_names(body: list[ast.stmt], namespace: dict) -> list[ast.stmt]:
+    """``body`` without the imports of names ``namespace`` already holds: a ``SEED`` the caller gives
+    (another seed, as a benchmark chooses) is not replaced by the cell's ``from helpers.setup import SEED``."""
+    kept = []
+    for node in body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            aliases = [alias for alias in node.names if (alias.asname or alias.name).split(".")[0] not in namespace]
+            if not aliases:
+                continue
+            fields = {field: getattr(node, field) for field in node._fields if field != "names"}
+            node = ast.copy_location(type(node)(names=aliases, **fields), node)
+        kept.append(node)
+    return kept
+
+
 def definitions(notebook: Path, names: Iterable[str], namespace: dict) -> dict:
     """Define the notebook's functions and classes ``names`` in ``namespace``, which is returned.
 
@@ -116,7 +131,8 @@ def definitions(notebook: Path, names: Iterable[str], namespace: dict) -> dict:
     for cell in dict.fromkeys(find_cell(notebook, name, defines=True) for name in names):
         body = [node for node in cell.tree.body if isinstance(node, ast.Import | ast.ImportFrom | ast.FunctionDef
                                                                | ast.AsyncFunctionDef | ast.ClassDef)]
-        code = compile(ast.Module(body=body, type_ignores=[]), f"{Path(notebook).name} cell {cell.index}", "exec")
+        module = ast.fix_missing_locations(ast.Module(body=keeping_given_names(body, namespace), type_ignores=[]))
+        code = compile(module, f"{Path(notebook).name} cell {cell.index}", "exec")
         exec(code, namespace)
     return namespace
 
@@ -129,7 +145,8 @@ def run_cell(notebook: Path, assigns: str, namespace: dict) -> str:
     captured and returned, so a benchmark prints only its own table.
     """
     cell = find_cell(notebook, assigns, defines=False)
-    code = compile(cell.tree, f"{Path(notebook).name} cell {cell.index}", "exec")
+    module = ast.fix_missing_locations(ast.Module(body=keeping_given_names(cell.tree.body, namespace), type_ignores=[]))
+    code = compile(module, f"{Path(notebook).name} cell {cell.index}", "exec")
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         exec(code, namespace)
