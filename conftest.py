@@ -49,11 +49,25 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     load_or_train()
 
 
+# The files that take longest, longest first: pytest-xdist hands out whole files in collection
+# order (``--no-loadscope-reorder``), so starting these first keeps both workers busy to the end.
+LONGEST_FIRST = ["notebooks/07_going_further.ipynb", "notebooks/08_faster_and_trustworthy.ipynb",
+                 "tests/test_classroom.py", "tests/test_hub.py", "notebooks/03_training.ipynb", "tests/test_site.py",
+                 "tests/test_browser.py", "notebooks/06_draw_your_own_digit.ipynb"]
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every notebook cell nbval runs is part of a slow test: ``pytest -m "not slow"`` leaves them out."""
+    """Every notebook cell nbval runs is part of a slow test: ``pytest -m "not slow"`` leaves them out.
+    The longest files go first (a stable sort: each file keeps its own order)."""
     for item in items:
         if item.nodeid.split("::")[0].endswith(".ipynb"):
             item.add_marker(pytest.mark.slow)
+
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::")[0]
+        return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
