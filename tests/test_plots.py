@@ -341,3 +341,66 @@ def test_preparation_steps_can_show_grey_levels_with_white_paper():
     grey_image, ink_image = (ax.images[0] for ax in figure.axes if ax.images)
     assert grey_image.get_cmap().name == "gray" and grey_image.get_clim() == (0, 1)
     assert ink_image.get_cmap().name == plots.DIGIT_CMAP
+
+
+# --- text alternatives (helpers.describe): written from the data, so they change when the figure's meaning does
+
+def test_confidence_bars_description_states_the_range_and_names_a_clear_lowest():
+    from helpers.describe import describe
+
+    confidence = np.array([0.99, 0.98, 0.95, 0.96, 0.97, 0.91, 0.98, 0.97, 0.93, 0.94])
+    text = describe(plots.plot_confidence_bars(confidence))
+    assert text.startswith("Bar chart of the mean probability the model gives the true digit, for each digit 0-9")
+    assert "all between 91.0% and 99.0%" in text and "the lowest bar, digit 5, in vermillion" in text
+    tied = confidence.copy()
+    tied[8] = 0.912  # within a point of digit 5: a near tie is not named, it could flip on another machine
+    assert "the lowest bar in vermillion" in describe(plots.plot_confidence_bars(tied))
+
+
+def test_prediction_grid_description_counts_right_answers_and_names_the_mistakes():
+    from helpers.describe import describe
+
+    probabilities = np.full((3, 10), 0.0)
+    probabilities[0, 7], probabilities[1, 2], probabilities[2, 4] = 0.95, 0.80, 0.50
+    text = describe(plots.plot_prediction_grid(IMAGES[:3], np.array([7, 2, 9]), probabilities, n_cols=3))
+    assert "digits 7, 2, 9" in text and "2 of 3 right (a 9 read as 4); lowest confidence 50.0%." in text
+    assert "check mark" in text and "cross" in text, "the second cue besides colour is described too"
+
+
+@pytest.mark.parametrize("figure", [
+    lambda: plots.plot_digit_grid(IMAGES[:2], ["a", "b"]),
+    lambda: plots.plot_pixel_values(IMAGES[0]),
+    lambda: plots.plot_class_counts({"training": np.arange(10)}),
+    lambda: plots.plot_training_curves({"loss": [0.5, 0.25], "accuracy": [0.9, 0.95]}),
+    lambda: plots.plot_confusion_matrix(np.eye(10, dtype=int) * 5 + 1),
+    lambda: plots.plot_hidden_weights(RNG.normal(size=(784, 4)), n_cols=4),
+    lambda: plots.plot_probabilities(np.eye(10)[3]),
+    lambda: plots.plot_epoch_times({"a": 1.0}, 0.5),
+])
+def test_every_plot_carries_a_description_of_its_own(figure):
+    from helpers.describe import DESCRIPTION_ATTRIBUTE, describe
+
+    made = figure()
+    text = describe(made)
+    assert getattr(made, DESCRIPTION_ATTRIBUTE) == text and not text.startswith("<Figure")
+    assert 40 < len(text) < 600 and text.endswith("."), text
+
+
+def test_training_curves_description_reads_the_last_epoch():
+    from helpers.describe import describe
+
+    history = {"loss": [0.5, 0.3], "val_loss": [0.4, 0.35], "accuracy": [0.8, 0.9], "val_accuracy": [0.85, 0.88]}
+    text = describe(plots.plot_training_curves(history, title="Two epochs"))
+    assert text.startswith("Two epochs: two line charts, loss and accuracy after each of 2 epochs")
+    assert ("training loss 0.300, validation loss 0.350, training accuracy 90.0% and validation accuracy 88.0%"
+            in text)
+
+
+def test_confusion_matrix_description_counts_the_diagonal():
+    from helpers.describe import describe
+
+    matrix = np.eye(10, dtype=int) * 90
+    matrix[4, 9] = 100
+    assert "900 of 1,000 images on the diagonal (90.0% right)" in describe(plots.plot_confusion_matrix(matrix))
+    np.fill_diagonal(matrix, 0)
+    assert "the diagonal is empty: 100 mistakes in all" in describe(plots.plot_confusion_matrix(matrix, title="M"))
