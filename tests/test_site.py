@@ -7,29 +7,31 @@ the canvas answers with no kernel, shows the top three answers and the hidden ne
 grid, and answers fast (a generous bound on the median of 50 drawings; the 5 ms budget
 is measured by benchmarks/canvas_latency_browser.py on an idle machine).
 
-Like tests/test_browser.py: without Chromium or playwright the browser test skips, except
-in CI (``CI=true``), where it fails.
+Like tests/test_browser.py (both use tests/browser_support.py): without Chromium or playwright
+the browser test skips, except in CI (``CI=true``), where it fails.
 """
 
 from __future__ import annotations
 
 import re
 import statistics
-import sys
 from pathlib import Path
 
+import browser_support
 import pytest
+from browser_support import (
+    CANVAS_PAGE,
+    PROJECT,
+    build_site,
+    draw,
+    jittered_strokes,
+    serve,
+    time_drawings,
+)
 
 from helpers.widgets import load_example_strokes
 
-PROJECT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT / "benchmarks"))
-import test_browser  # noqa: E402
-from canvas_latency import jittered_strokes  # noqa: E402
-from canvas_latency_browser import CANVAS_PAGE, build_site, serve, time_drawings  # noqa: E402
-from test_browser import draw  # noqa: E402
-
-browser = test_browser.browser  # the same Chromium fixture as the JupyterLab test
+browser = browser_support.browser  # the shared Chromium fixture
 
 NOTEBOOK_PAGES = ["loading-the-data", "building-the-model", "training", "evaluating", "visualising-predictions",
                   "draw-your-own-digit", "going-further", "faster-and-trustworthy"]
