@@ -140,6 +140,7 @@ def run_all_cells(page) -> float:
     pytest.fail(f"{NOTEBOOK.name} did not finish within {NOTEBOOK_RUN_TIMEOUT} s in JupyterLab")
 
 
+@pytest.mark.slow
 def test_draw_a_digit_in_jupyterlab(browser, jupyterlab, tmp_path):  # browser first: skip fast
     from playwright.sync_api import expect
 
