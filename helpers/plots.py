@@ -19,6 +19,7 @@ import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
 from helpers.describe import attach, digits_phrase, extreme_named, number, percent, sentence, series
@@ -26,12 +27,14 @@ from helpers.style import (
     BLACK,
     BLUE,
     DIGIT_CMAP,
-    GREEN,
+    GREEN_TEXT,
     GREY,
     HEATMAP_CMAP,
     OKABE_ITO,
     ORANGE,
+    ORANGE_TEXT,
     VERMILLION,
+    VERMILLION_TEXT,
     WEIGHT_CMAP,
     font_scale,
     new_figure,
@@ -41,15 +44,19 @@ from helpers.style import (
 # The original script's confidence bands, kept with a second cue besides colour.
 HIGH_CONFIDENCE = 0.90
 MEDIUM_CONFIDENCE = 0.70
+SPLIT_HATCHES = ["", "//", "..", "xx"]  # bar groups differ by pattern as well as colour
 
 
 def confidence_band(confidence: float) -> tuple[str, str]:
-    """The original's colour code with a word as the second cue: (colour, 'high'|'medium'|'low') (notebook 05)."""
+    """The original's colour code with a word as the second cue: (colour, 'high'|'medium'|'low') (notebook 05).
+
+    Green, orange and vermillion as in the original, in shades dark enough to read as text on white.
+    """
     if confidence >= HIGH_CONFIDENCE:
-        return GREEN, "high"
+        return GREEN_TEXT, "high"
     if confidence >= MEDIUM_CONFIDENCE:
-        return ORANGE, "medium"
-    return VERMILLION, "low"
+        return ORANGE_TEXT, "medium"
+    return VERMILLION_TEXT, "low"
 
 
 def plot_digit_grid(images: np.ndarray, titles: Sequence[str] | None = None, *, n_cols: int = 10,
@@ -117,11 +124,19 @@ def plot_class_counts(labels: Mapping[str, np.ndarray]) -> Figure:
     """How many images of each digit there are, one bar group per named split (notebook 01)."""
     import pandas as pd
 
+    if not labels:
+        raise ValueError("plot_class_counts needs at least one named split of labels")
     table = pd.DataFrame([(split, int(digit)) for split, values in labels.items() for digit in values],
                          columns=["split", "digit"])
     figure, axes = new_figure(width=8, height=3.5)
     sns.countplot(data=table, x="digit", hue="split", ax=axes[0, 0])
     axes[0, 0].set(xlabel="digit", ylabel="number of images", title="Images of each digit")
+    handles = []
+    for container, split, hatch in zip(axes[0, 0].containers, labels, SPLIT_HATCHES):  # pattern besides colour
+        for bar in container:
+            bar.set_hatch(hatch)
+        handles.append(Patch(facecolor=container[0].get_facecolor(), hatch=hatch, label=split))
+    axes[0, 0].legend(handles=handles, title="split")
     sns.move_legend(axes[0, 0], "upper left", bbox_to_anchor=(1, 1))  # beside the axes: never over a bar
     return attach(figure, describe_class_counts(labels))
 
@@ -133,7 +148,8 @@ def describe_class_counts(labels: Mapping[str, np.ndarray]) -> str:
         counts = np.bincount(np.asarray(values, dtype=int), minlength=10)
         parts.append(f"{split}: from {counts.min():,} (digit {counts.argmin()}) to {counts.max():,} "
                      f"(digit {counts.argmax()})")
-    return (f"Bar chart of the number of images of each digit 0-9, one bar per split ({series(list(labels))}); "
+    return (f"Bar chart of the number of images of each digit 0-9, one bar per split ({series(list(labels))}, "
+            "told apart by colour and pattern); "
             + "; ".join(parts) + ".")
 
 

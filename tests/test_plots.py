@@ -35,7 +35,14 @@ def test_prediction_grid_titles_colours_and_marks():
         "Pred: 7 (95%, high) ✓\nActual: 7", "Pred: 2 (80%, medium) ✓\nActual: 2",
         "Pred: 4 (50%, low) ✗\nActual: 9"]  # the band describes the prediction, so it sits on its line
     colours = [mcolors.to_hex(ax.title.get_color()) for ax in axes]
-    assert colours == [plots.GREEN.lower(), plots.ORANGE.lower(), plots.VERMILLION.lower()]
+    assert colours == [style.GREEN_TEXT.lower(), style.ORANGE_TEXT.lower(), style.VERMILLION_TEXT.lower()]
+    assert all(contrast_on_white(colour) >= 4.5 for colour in colours), "titles must read as text on white"
+
+
+def contrast_on_white(colour: str) -> float:
+    """WCAG's contrast ratio of ``colour`` against white."""
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in mcolors.to_rgb(colour)]
+    return 1.05 / (0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2] + 0.05)
 
 
 def test_confidence_bands_follow_the_original_thresholds():
@@ -114,6 +121,8 @@ def test_class_count_legend_sits_beside_the_bars_not_over_them():
     axes_box = ax.get_window_extent()
     assert legend_box.x0 >= axes_box.x1, "the legend must be right of the axes"
     assert [text.get_text() for text in ax.get_legend().get_texts()] == ["training", "test"]
+    assert [patch.get_hatch() or "" for patch in ax.get_legend().get_patches()] == ["", "//"], "not colour only"
+    assert {bar.get_hatch() for bar in ax.containers[1]} == {"//"}
     heights = sorted(round(bar.get_height()) for bar in ax.patches if bar.get_height() > 0)
     assert heights == [1] * 10 + [6] * 10
 
