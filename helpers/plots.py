@@ -44,6 +44,7 @@ from helpers.style import (
 # The original script's confidence bands, kept with a second cue besides colour.
 HIGH_CONFIDENCE = 0.90
 MEDIUM_CONFIDENCE = 0.70
+SURE_ENOUGH_TO_NAME = 0.5  # descriptions name a predicted digit only above this probability
 SPLIT_HATCHES = ["", "//", "..", "xx"]  # bar groups differ by pattern as well as colour
 
 
@@ -226,13 +227,10 @@ def describe_prediction_grid(true_labels: np.ndarray, probabilities: np.ndarray)
     predictions = probabilities.argmax(axis=1)
     confidence = probabilities.max(axis=1)
     right = int(np.sum(predictions == np.asarray(true_labels)))
-    wrong = [f"{'an' if truth == 8 else 'a'} {truth} read as {prediction}"
-             for truth, prediction in zip(true_labels, predictions) if truth != prediction]
     return (f"Grid of {len(true_labels)} test digits ({digits_phrase(true_labels)}), each titled with the "
             "predicted digit, its confidence and a word for it (high from 90%, medium from 70%, low below), "
             "a check mark if right or a cross if wrong, over the true digit; title colour follows the word. "
-            f"{right} of {len(true_labels)} right" + (f" ({series(wrong)})" if wrong else "")
-            + f"; lowest confidence {percent(confidence.min())}.")
+            f"{right} of {len(true_labels)} right; lowest confidence {percent(confidence.min())}.")
 
 
 def percent_bars(ax: Axes, values: np.ndarray, *, highlight: int) -> None:
@@ -302,8 +300,11 @@ def plot_probabilities(probabilities: np.ndarray, *, image: np.ndarray | None = 
            title=f"prediction: {prediction} ({probabilities[prediction]:.1%})")
     beside = "" if image is None else (" beside the input image" if true_label is None
                                        else f" beside the input image (actual digit: {true_label})")
-    return attach(figure, f"Bar chart of the probability of each digit 0-9{beside}; the prediction, "
-                  f"{prediction}, has {percent(probabilities[prediction])}, in blue, the others grey.")
+    if probabilities[prediction] < SURE_ENOUGH_TO_NAME:  # a near tie: which digit wins can change with the machine
+        answer = f"no digit reaches 50%: the highest, in blue, has {percent(probabilities[prediction])}"
+    else:
+        answer = f"the prediction, {prediction}, has {percent(probabilities[prediction])}, in blue"
+    return attach(figure, f"Bar chart of the probability of each digit 0-9{beside}; {answer}, the others grey.")
 
 
 def plot_confusion_matrix(matrix: np.ndarray, *, title: str = "Confusion matrix") -> Figure:

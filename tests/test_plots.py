@@ -366,13 +366,13 @@ def test_confidence_bars_description_states_the_range_and_names_a_clear_lowest()
     assert "the lowest bar in vermillion" in describe(plots.plot_confidence_bars(tied))
 
 
-def test_prediction_grid_description_counts_right_answers_and_names_the_mistakes():
+def test_prediction_grid_description_counts_right_answers():
     from helpers.describe import describe
 
     probabilities = np.full((3, 10), 0.0)
     probabilities[0, 7], probabilities[1, 2], probabilities[2, 4] = 0.95, 0.80, 0.50
     text = describe(plots.plot_prediction_grid(IMAGES[:3], np.array([7, 2, 9]), probabilities, n_cols=3))
-    assert "digits 7, 2, 9" in text and "2 of 3 right (a 9 read as 4); lowest confidence 50.0%." in text
+    assert "digits 7, 2, 9" in text and "2 of 3 right; lowest confidence 50.0%." in text
     assert "check mark" in text and "cross" in text, "the second cue besides colour is described too"
 
 
@@ -393,6 +393,17 @@ def test_every_plot_carries_a_description_of_its_own(figure):
     text = describe(made)
     assert getattr(made, DESCRIPTION_ATTRIBUTE) == text and not text.startswith("<Figure")
     assert 40 < len(text) < 600 and text.endswith("."), text
+
+
+def test_probabilities_description_names_the_prediction_only_when_it_is_clear():
+    from helpers.describe import describe
+
+    sure = np.full(10, 0.1 / 9)
+    sure[4] = 0.9
+    assert "the prediction, 4, has 90.0%, in blue" in describe(plots.plot_probabilities(sure))
+    unsure = np.full(10, 0.07)
+    unsure[2] = 0.37
+    assert "no digit reaches 50%: the highest, in blue, has 37.0%" in describe(plots.plot_probabilities(unsure))
 
 
 def test_training_curves_description_reads_the_last_epoch():
