@@ -23,25 +23,15 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
-
-def jittered_strokes(count: int, seed: int = 0) -> list[list[list[tuple[float, float]]]]:
-    """``count`` drawings as pen strokes: the stored examples moved, scaled and slanted at random."""
-    from helpers.widgets import load_example_strokes
-
-    rng = np.random.default_rng(seed)
-    examples = list(load_example_strokes().values())
-    drawings = []
-    for index in range(count):
-        scale, slant = rng.uniform(0.6, 1.1), rng.uniform(-0.2, 0.2)
-        dx, dy = rng.uniform(-30, 30, size=2)
-        drawings.append([[(140 + scale * (x - 140 + slant * (y - 140)) + dx, 140 + scale * (y - 140) + dy)
-                          for x, y in stroke] for stroke in examples[index % len(examples)]])
-    return drawings
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from browser_support import jittered_strokes  # noqa: E402 - the stored examples, moved, scaled and slanted
 
 
 def jittered_drawings(count: int, seed: int = 0) -> list[np.ndarray]:

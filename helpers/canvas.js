@@ -5,7 +5,10 @@
 // - on the website, as an ES module that the page imports (`mountCanvas`), with ./mnist.js beside it.
 //
 // Three parts: building the view (buildView), handling the pen (attachPen) and showing results
-// (showAnswer, showBlank). When the canvas has a network it can run (the 784-128-10 dense
+// (showAnswer, showBlank). Without a mouse: every control is a labelled button or select reached
+// with Tab; "Choose a test digit" puts one of ten MNIST test digits on the pad as ink and answers
+// exactly as for a drawing (the same preparation); the prediction and the top three are read out
+// by screen readers through a live region (role="status"). When the canvas has a network it can run (the 784-128-10 dense
 // network, its weights sent from Python or loaded from the website's file), it prepares the
 // drawing and runs the network itself, answering at once; the notebook's Python side still
 // receives every drawing. Otherwise (the CNN, or any model JavaScript cannot run) it shows the
@@ -16,6 +19,7 @@ const PREVIEW_SCALE = 4; // the 28x28 image is shown 4x larger, pixel by pixel
 const GRID_COLUMNS = 16; // the 128 hidden neurons as a 16 x 8 grid
 const GRID_CELL = 12; // pixels per neuron
 const BLANK_MESSAGE = "Draw a digit from 0 to 9.";
+export const EXAMPLE_COUNT = 10; // the test digits 0-9, 784 bytes each (0 = paper, 255 = ink)
 
 // ---------------------------------------------------------------- building the view
 
@@ -55,20 +59,44 @@ function buildBars() {
   return { bars, parts };
 }
 
+/** A select of the ten test digits ("Choose a test digit"), labelled, or null without examples. */
+function buildExampleChooser(hasExamples) {
+  if (!hasExamples) return { chooser: null, select: null };
+  const chooser = element("label", "mnist-choose", "Or choose a test digit: ");
+  const select = element("select", "mnist-example");
+  select.append(element("option", "", "none"));
+  select.firstChild.value = "";
+  for (let digit = 0; digit < EXAMPLE_COUNT; digit++) {
+    const option = element("option", "", `a ${digit} from the MNIST test set`);
+    option.value = String(digit);
+    select.append(option);
+  }
+  chooser.append(select);
+  return { chooser, select };
+}
+
 /** Build the canvas' elements inside `el`; return the parts later steps fill in. */
-export function buildView(el, size) {
+export function buildView(el, size, { hasExamples = false } = {}) {
   const root = element("div", "mnist-canvas-widget");
+  root.setAttribute("role", "group");
+  root.setAttribute("aria-label", "Draw a digit: the network reads it");
   const drawSide = element("div", "mnist-draw-side");
   const pad = pixelCanvas("mnist-pad", size, size, 1,
-    "Drawing area: draw one digit with the mouse, a finger or a pen");
+    "Drawing area: draw one digit with the mouse, a finger or a pen, or choose a test digit below");
   const clearButton = element("button", "mnist-clear", "Clear");
   clearButton.type = "button";
+  clearButton.setAttribute("aria-label", "Clear the drawing");
+  const { chooser, select } = buildExampleChooser(hasExamples);
   const speed = element("div", "mnist-caption mnist-speed", "");
-  drawSide.append(pad, clearButton, speed);
+  drawSide.append(pad, clearButton, ...(chooser ? [chooser] : []), speed);
 
   const resultSide = element("div", "mnist-result-side");
   const message = element("div", "mnist-prediction", BLANK_MESSAGE);
-  message.setAttribute("aria-live", "polite");
+  // what a screen reader announces after each answer: the prediction and the top three
+  const announcer = element("div", "mnist-announce", "");
+  announcer.setAttribute("role", "status");
+  announcer.setAttribute("aria-live", "polite");
+  announcer.setAttribute("aria-atomic", "true");
   const top3 = element("ol", "mnist-top3");
   top3.setAttribute("aria-label", "The three most likely digits");
   const caveat = element("div", "mnist-caveat",
@@ -87,11 +115,11 @@ export function buildView(el, size) {
   const hiddenCaption = element("div", "mnist-caption", "");
   const grid = pixelCanvas("mnist-hidden", GRID_COLUMNS, 8, GRID_CELL, "The hidden neurons' activations");
   hiddenBox.append(hiddenCaption, grid);
-  resultSide.append(message, top3, caveat, seen, hiddenBox);
+  resultSide.append(message, announcer, top3, caveat, seen, hiddenBox);
   root.append(drawSide, resultSide);
   el.append(root);
-  return { root, pad, pen: pad.getContext("2d", { willReadFrequently: true }), clearButton, speed, message,
-    top3, preview, barParts: parts, hiddenBox, hiddenCaption, grid, size };
+  return { root, pad, pen: pad.getContext("2d", { willReadFrequently: true }), clearButton, select, speed, message,
+    announcer, top3, preview, barParts: parts, hiddenBox, hiddenCaption, grid, size };
 }
 
 /** Size the hidden-neuron grid for `units` neurons (16 per row), or hide it when there are none. */
@@ -104,7 +132,34 @@ export function prepareHiddenGrid(view, units) {
   view.hiddenCaption.textContent = `The ${units} hidden neurons (${GRID_COLUMNS} x ${rows}; brighter = more active):`;
 }
 
-// ---------------------------------------------------------------- handling the pen
+// ---------------------------------------------------------------- handling the pen, and the test digits
+
+/** Ink on the pad for test digit `digit` of `examples` (28x28 each), each pixel a square: like a drawing. */
+export function exampleInk(examples, digit, size) {
+  const alpha = new Uint8Array(size * size);
+  const offset = digit * MNIST_SIDE * MNIST_SIDE;
+  const scale = size / MNIST_SIDE;
+  for (let y = 0; y < size; y++) {
+    const row = offset + Math.floor(y / scale) * MNIST_SIDE;
+    for (let x = 0; x < size; x++) alpha[y * size + x] = examples[row + Math.floor(x / scale)];
+  }
+  return alpha;
+}
+
+/**
+ * Let the keyboard choose a test digit: it is put on the pad as ink, then onStroke() answers as
+ * for a drawing. Returns a function that detaches it.
+ */
+export function attachExamples(view, examples, onStroke) {
+  if (!view.select || !examples) return () => {};
+  const choose = () => {
+    if (view.select.value === "") return;
+    putInk(view, exampleInk(examples, Number(view.select.value), view.size));
+    onStroke();
+  };
+  view.select.addEventListener("change", choose);
+  return () => view.select.removeEventListener("change", choose);
+}
 
 /** The drawing's ink values: size * size bytes, 0 = empty, 255 = ink (the canvas' alpha channel). */
 export function inkOf(view) {
@@ -183,6 +238,7 @@ export function attachPen(view, { strokeWidth, onStroke, onClear }) {
   };
   const clear = () => {
     pen.clearRect(0, 0, size, size);
+    if (view.select) view.select.value = "";
     onClear();
   };
   const listeners = [[pad, "pointerdown", down], [pad, "pointermove", move], [pad, "pointerup", up],
@@ -213,6 +269,10 @@ function showBars(view, probabilities, prediction) {
     value.textContent = p >= 0.01 ? `${Math.round(100 * p)}%` : "";
     column.setAttribute("aria-label", `digit ${digit}: ${(100 * p).toFixed(1)} percent`);
   });
+}
+
+function percentText(probability) {
+  return `${(100 * probability).toFixed(1)}%`;
 }
 
 function showTop3(view, probabilities) {
@@ -246,10 +306,18 @@ function showHidden(view, hidden) {
     ? `The hidden neurons' activations: ${active} of ${hidden.length} active` : "The hidden neurons' activations");
 }
 
+/** The sentence the live region reads out: the prediction, then the top three. */
+export function announcement(prediction, confidence, probabilities) {
+  const top = probabilities ? topAnswers(probabilities, 3) : [];
+  const three = top.map(({ digit, probability }) => `${digit}, ${percentText(probability)}`).join("; ");
+  return `Prediction: ${prediction}, ${percentText(confidence)} sure.${three ? ` Top three: ${three}.` : ""}`;
+}
+
 /** Show an answer: { image, probabilities, prediction, confidence, hidden (or null) }. */
 export function showAnswer(view, answer) {
   const { image, probabilities, prediction, confidence, hidden } = answer;
   view.message.textContent = `Prediction: ${prediction} (${(100 * confidence).toFixed(1)}% sure)`;
+  view.announcer.textContent = announcement(prediction, confidence, probabilities);
   showTop3(view, probabilities);
   showPreview(view, image);
   showBars(view, probabilities, prediction);
@@ -260,6 +328,7 @@ export function showAnswer(view, answer) {
 /** Show the empty state (nothing drawn). */
 export function showBlank(view, message = BLANK_MESSAGE) {
   view.message.textContent = message;
+  view.announcer.textContent = message === BLANK_MESSAGE ? "The canvas is empty." : message;
   showTop3(view, null);
   showPreview(view, null);
   showBars(view, null, -1);
@@ -287,19 +356,23 @@ function answerLocally(view, network, alpha) {
 
 /**
  * The canvas with the network in the page and no kernel (the website): mount it in `el`.
- * `network` is an MLP1 file's bytes (see helpers/weights.py). Returns { view, destroy }.
+ * `network` is an MLP1 file's bytes (see helpers/weights.py); `examples`, if given, the ten
+ * test digits (10 x 784 bytes) offered by "Choose a test digit". Returns { view, destroy }.
  */
-export function mountCanvas(el, { network, size = 280, strokeWidth = 28 }) {
+export function mountCanvas(el, { network, examples = null, size = 280, strokeWidth = 28 }) {
   const parsed = parseNetwork(network);
-  const view = buildView(el, size);
+  const digits = examples ? new Uint8Array(examples) : null;
+  const view = buildView(el, size, { hasExamples: Boolean(digits) });
   prepareHiddenGrid(view, parsed.sizes.length > 2 ? parsed.sizes[1] : 0);
   showBlank(view);
-  const destroy = attachPen(view, {
+  const onStroke = () => answerLocally(view, parsed, inkOf(view));
+  const detachPen = attachPen(view, {
     strokeWidth: () => strokeWidth,
-    onStroke: () => answerLocally(view, parsed, inkOf(view)),
+    onStroke,
     onClear: () => answerLocally(view, parsed, new Uint8Array(size * size)),
   });
-  return { view, destroy };
+  const detachExamples = attachExamples(view, digits, onStroke);
+  return { view, destroy: () => { detachPen(); detachExamples(); } };
 }
 
 // ---------------------------------------------------------------- the notebook widget (anywidget)
@@ -339,7 +412,8 @@ function pythonAnswer(model) {
 
 function render({ model, el }) {
   const size = model.get("size");
-  const view = buildView(el, size);
+  const examples = bytesOf(model.get("examples"));
+  const view = buildView(el, size, { hasExamples: examples.length === EXAMPLE_COUNT * MNIST_SIDE * MNIST_SIDE });
   const network = widgetNetwork(model);
   prepareHiddenGrid(view, network && network.sizes.length > 2 ? network.sizes[1] : 0);
   let lastSent = new Uint8Array(0);
@@ -374,7 +448,8 @@ function render({ model, el }) {
     if (network) answerLocally(view, network, alpha.length ? alpha : new Uint8Array(size * size));
   };
 
-  const detach = attachPen(view, { strokeWidth: () => model.get("stroke_width"), onStroke, onClear });
+  const detachPen = attachPen(view, { strokeWidth: () => model.get("stroke_width"), onStroke, onClear });
+  const detachExamples = attachExamples(view, examples.length ? examples : null, onStroke);
   const traits = ["mnist_pixels", "probabilities", "prediction", "message"];
   model.on("change:pixels", onPixelsChanged);
   for (const name of traits) model.on(`change:${name}`, showFromPython);
@@ -383,7 +458,8 @@ function render({ model, el }) {
   if (!network) showFromPython();
 
   return () => {
-    detach();
+    detachPen();
+    detachExamples();
     model.off("change:pixels", onPixelsChanged);
     for (const name of traits) model.off(`change:${name}`, showFromPython);
   };

@@ -3,7 +3,9 @@
 Each function takes data and returns a :class:`matplotlib.figure.Figure`; none of them
 trains, loads or predicts. Figures are built with matplotlib's object API, not pyplot,
 so a notebook shows one simply by ending a cell with the call, and it is shown once.
-Each docstring names the notebook that first draws the figure. No text size is fixed in
+Each docstring names the notebook that first draws the figure. Each figure carries a text
+alternative written from its data (:mod:`helpers.describe`): what it shows, in a sentence or
+two, for screen readers and the website's ``alt``. No text size is fixed in
 points: sizes are named ("small", ...), relative to the style's base size, so
 ``setup_notebook(presentation=True)`` enlarges them all.
 """
@@ -17,18 +19,22 @@ import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
+from helpers.describe import attach, digits_phrase, extreme_named, number, percent, sentence, series
 from helpers.style import (
     BLACK,
     BLUE,
     DIGIT_CMAP,
-    GREEN,
+    GREEN_TEXT,
     GREY,
     HEATMAP_CMAP,
     OKABE_ITO,
     ORANGE,
+    ORANGE_TEXT,
     VERMILLION,
+    VERMILLION_TEXT,
     WEIGHT_CMAP,
     font_scale,
     new_figure,
@@ -38,15 +44,20 @@ from helpers.style import (
 # The original script's confidence bands, kept with a second cue besides colour.
 HIGH_CONFIDENCE = 0.90
 MEDIUM_CONFIDENCE = 0.70
+SURE_ENOUGH_TO_NAME = 0.5  # descriptions name a predicted digit only above this probability
+SPLIT_HATCHES = ["", "//", "..", "xx"]  # bar groups differ by pattern as well as colour
 
 
 def confidence_band(confidence: float) -> tuple[str, str]:
-    """The original's colour code with a word as the second cue: (colour, 'high'|'medium'|'low') (notebook 05)."""
+    """The original's colour code with a word as the second cue: (colour, 'high'|'medium'|'low') (notebook 05).
+
+    Green, orange and vermillion as in the original, in shades dark enough to read as text on white.
+    """
     if confidence >= HIGH_CONFIDENCE:
-        return GREEN, "high"
+        return GREEN_TEXT, "high"
     if confidence >= MEDIUM_CONFIDENCE:
-        return ORANGE, "medium"
-    return VERMILLION, "low"
+        return ORANGE_TEXT, "medium"
+    return VERMILLION_TEXT, "low"
 
 
 def plot_digit_grid(images: np.ndarray, titles: Sequence[str] | None = None, *, n_cols: int = 10,
@@ -75,7 +86,19 @@ def plot_digit_grid(images: np.ndarray, titles: Sequence[str] | None = None, *, 
             ax.set_title(titles[index], fontsize="small", color=color)
     if suptitle:
         figure.suptitle(suptitle)
-    return figure
+    return attach(figure, describe_digit_grid(len(images), n_rows, n_cols, titles, suptitle))
+
+
+def describe_digit_grid(count: int, n_rows: int, n_cols: int, titles: Sequence[str] | None,
+                        suptitle: str | None) -> str:
+    """The text alternative of :func:`plot_digit_grid`: how many images, how laid out, titled how."""
+    layout = "one image" if count == 1 else f"a grid of {count} images in {n_rows} row{'s' * (n_rows > 1)} of {n_cols}"
+    text = f"{suptitle}: {layout}" if suptitle else sentence(layout)
+    if titles is not None and count <= 5:  # a few titles are read out; a gallery's would be a list of numbers
+        text += ", titled " + "; ".join(" ".join(str(title).split()) for title in titles[:count])
+    elif titles is not None:
+        text += ", each with a title above it"
+    return text + "."
 
 
 def frame(ax) -> None:
@@ -91,20 +114,44 @@ def plot_pixel_values(image: np.ndarray, title: str = "") -> Figure:
     sns.heatmap(image, annot=True, fmt="d" if image.dtype.kind in "iu" else ".1f", cmap=DIGIT_CMAP,
                 cbar=False, annot_kws={"fontsize": "xx-small"}, square=True, ax=axes[0, 0])
     axes[0, 0].set(title=title, xlabel="column", ylabel="row")
-    return figure
+    ink = int(np.count_nonzero(image))
+    return attach(figure, f"{title + ': a' if title else 'A'} {image.shape[0]} x {image.shape[1]} grid of "
+                  f"squares, one per pixel, each with its value written on it (rows and columns numbered); values "
+                  f"from {number(image.min())} to {number(image.max())}, {ink} of {image.size} pixels not zero "
+                  "(the ink, darker for higher values).")
 
 
 def plot_class_counts(labels: Mapping[str, np.ndarray]) -> Figure:
     """How many images of each digit there are, one bar group per named split (notebook 01)."""
     import pandas as pd
 
+    if not labels:
+        raise ValueError("plot_class_counts needs at least one named split of labels")
     table = pd.DataFrame([(split, int(digit)) for split, values in labels.items() for digit in values],
                          columns=["split", "digit"])
     figure, axes = new_figure(width=8, height=3.5)
     sns.countplot(data=table, x="digit", hue="split", ax=axes[0, 0])
     axes[0, 0].set(xlabel="digit", ylabel="number of images", title="Images of each digit")
+    handles = []
+    for container, split, hatch in zip(axes[0, 0].containers, labels, SPLIT_HATCHES):  # pattern besides colour
+        for bar in container:
+            bar.set_hatch(hatch)
+        handles.append(Patch(facecolor=container[0].get_facecolor(), hatch=hatch, label=split))
+    axes[0, 0].legend(handles=handles, title="split")
     sns.move_legend(axes[0, 0], "upper left", bbox_to_anchor=(1, 1))  # beside the axes: never over a bar
-    return figure
+    return attach(figure, describe_class_counts(labels))
+
+
+def describe_class_counts(labels: Mapping[str, np.ndarray]) -> str:
+    """The text alternative of :func:`plot_class_counts`: the range of counts in each split."""
+    parts = []
+    for split, values in labels.items():
+        counts = np.bincount(np.asarray(values, dtype=int), minlength=10)
+        parts.append(f"{split}: from {counts.min():,} (digit {counts.argmin()}) to {counts.max():,} "
+                     f"(digit {counts.argmax()})")
+    return (f"Bar chart of the number of images of each digit 0-9, one bar per split ({series(list(labels))}, "
+            "told apart by colour and pattern); "
+            + "; ".join(parts) + ".")
 
 
 def plot_curves(x: np.ndarray, curves: Mapping[str, np.ndarray], *, xlabel: str, ylabel: str,
@@ -120,7 +167,11 @@ def plot_curves(x: np.ndarray, curves: Mapping[str, np.ndarray], *, xlabel: str,
         axes[0, 0].plot(x, y, line_styles[index % len(line_styles)], label=name, linewidth=2)
     axes[0, 0].set(xlabel=xlabel, ylabel=ylabel, title=title)
     axes[0, 0].legend()
-    return figure
+    styles = ["solid", "dashed", "dotted", "dash-dot"]
+    lines = [f"{name} ({styles[index % len(styles)]}) from {number(np.min(y))} to {number(np.max(y))}"
+             for index, (name, y) in enumerate(curves.items())]
+    return attach(figure, f"Line chart{': ' + title if title else ''}. Across: {xlabel}, from {number(np.min(x))} to "
+                  f"{number(np.max(x))}; up: {ylabel}. {sentence(series(lines))}.")
 
 
 def plot_training_curves(history: Mapping[str, Sequence[float]], title: str = "") -> Figure:
@@ -136,7 +187,20 @@ def plot_training_curves(history: Mapping[str, Sequence[float]], title: str = ""
         ax.legend()
     if title:
         figure.suptitle(title)
-    return figure
+    return attach(figure, describe_training_curves(history, title))
+
+
+def describe_training_curves(history: Mapping[str, Sequence[float]], title: str = "") -> str:
+    """The text alternative of :func:`plot_training_curves`: the panels and the last epoch's values."""
+    epochs = len(history["loss"])
+    last = [f"{split} {metric} {value}" for metric in ("loss", "accuracy")
+            for split, key in (("training", metric), ("validation", f"val_{metric}")) if key in history
+            for value in [percent(history[key][-1]) if metric == "accuracy" else f"{history[key][-1]:.3f}"]]
+    has_validation = "val_loss" in history
+    return (f"{title + ': t' if title else 'T'}wo line charts, loss and accuracy after each of {epochs} "
+            f"epochs, training as a solid line with circles"
+            + (", validation as a dashed line with squares" if has_validation else "")
+            + f". After the last epoch: {series(last)}.")
 
 
 def plot_prediction_grid(images: np.ndarray, true_labels: np.ndarray, probabilities: np.ndarray,
@@ -154,7 +218,19 @@ def plot_prediction_grid(images: np.ndarray, true_labels: np.ndarray, probabilit
         mark = "✓" if prediction == truth else "✗"
         titles.append(f"Pred: {prediction} ({probs[prediction]:.0%}, {band}) {mark}\nActual: {truth}")
         colors.append(color)
-    return plot_digit_grid(images, titles, n_cols=n_cols, cell_size=2.0 * font_scale(), title_colors=colors)
+    figure = plot_digit_grid(images, titles, n_cols=n_cols, cell_size=2.0 * font_scale(), title_colors=colors)
+    return attach(figure, describe_prediction_grid(true_labels, probabilities))
+
+
+def describe_prediction_grid(true_labels: np.ndarray, probabilities: np.ndarray) -> str:
+    """The text alternative of :func:`plot_prediction_grid`: how many right, and the lowest confidence."""
+    predictions = probabilities.argmax(axis=1)
+    confidence = probabilities.max(axis=1)
+    right = int(np.sum(predictions == np.asarray(true_labels)))
+    return (f"Grid of {len(true_labels)} test digits ({digits_phrase(true_labels)}), each titled with the "
+            "predicted digit, its confidence and a word for it (high from 90%, medium from 70%, low below), "
+            "a check mark if right or a cross if wrong, over the true digit; title colour follows the word. "
+            f"{right} of {len(true_labels)} right; lowest confidence {percent(confidence.min())}.")
 
 
 def percent_bars(ax: Axes, values: np.ndarray, *, highlight: int) -> None:
@@ -177,7 +253,12 @@ def plot_confidence_bars(confidence_per_digit: np.ndarray, *, title: str = "") -
     ax.set(xticks=np.arange(len(confidence_per_digit)), xlabel="true digit",
            ylabel="mean probability given to the true digit", ylim=(0, 1.08),
            title=title or "How sure is the model of the right answer? (lowest in vermillion)")
-    return figure
+    values = np.asarray(confidence_per_digit, dtype=float)
+    lowest = extreme_named(values, lowest=True)
+    return attach(figure, "Bar chart of the mean probability the model gives the true digit, for each digit 0-9, "
+                  f"bars from zero, each labelled in percent: all between {percent(values.min())} and "
+                  f"{percent(values.max())}; the lowest bar{', ' + lowest + ',' if lowest else ''} in vermillion, "
+                  "the others blue.")
 
 
 def plot_confidence_left(confidence_per_digit: np.ndarray, *, title: str = "") -> Figure:
@@ -194,7 +275,10 @@ def plot_confidence_left(confidence_per_digit: np.ndarray, *, title: str = "") -
            ylim=(0, max(left.max(), 1e-3) * 1.15),
            title=title or "How much probability goes to wrong digits? (most in vermillion)")
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    return figure
+    most = extreme_named(left, lowest=False, margin=0.005)
+    return attach(figure, "Bar chart of the mean probability the model gives wrong digits, for each true digit "
+                  f"0-9, each bar labelled in percent: from {percent(left.min())} to {percent(left.max())}; "
+                  f"the largest bar{', ' + most + ',' if most else ''} in vermillion, the others blue.")
 
 
 def plot_probabilities(probabilities: np.ndarray, *, image: np.ndarray | None = None,
@@ -214,7 +298,13 @@ def plot_probabilities(probabilities: np.ndarray, *, image: np.ndarray | None = 
     ax.bar_label(bars, labels=[f"{p:.0%}" if p >= 0.01 else "" for p in probabilities], fontsize="x-small")
     ax.set(xticks=np.arange(10), ylim=(0, 1.1), xlabel="digit", ylabel="probability",
            title=f"prediction: {prediction} ({probabilities[prediction]:.1%})")
-    return figure
+    beside = "" if image is None else (" beside the input image" if true_label is None
+                                       else f" beside the input image (actual digit: {true_label})")
+    if probabilities[prediction] < SURE_ENOUGH_TO_NAME:  # a near tie: which digit wins can change with the machine
+        answer = f"no digit reaches 50%: the highest, in blue, has {percent(probabilities[prediction])}"
+    else:
+        answer = f"the prediction, {prediction}, has {percent(probabilities[prediction])}, in blue"
+    return attach(figure, f"Bar chart of the probability of each digit 0-9{beside}; {answer}, the others grey.")
 
 
 def plot_confusion_matrix(matrix: np.ndarray, *, title: str = "Confusion matrix") -> Figure:
@@ -223,7 +313,17 @@ def plot_confusion_matrix(matrix: np.ndarray, *, title: str = "Confusion matrix"
     sns.heatmap(matrix, annot=True, fmt="d", cmap=HEATMAP_CMAP, square=True, cbar_kws={"label": "images"},
                 annot_kws={"fontsize": "small"}, ax=axes[0, 0])
     axes[0, 0].set(xlabel="predicted digit", ylabel="true digit", title=title)
-    return figure
+    return attach(figure, describe_confusion_matrix(matrix, title))
+
+
+def describe_confusion_matrix(matrix: np.ndarray, title: str) -> str:
+    """The text alternative of :func:`plot_confusion_matrix`: how much lies on and off the diagonal."""
+    total, diagonal = int(matrix.sum()), int(np.trace(matrix))
+    head = (f"{title}: a heatmap of 10 x 10 counts, rows the true digit, columns the predicted digit, each cell's "
+            "count written on it, darker for fewer")
+    if diagonal == 0:
+        return f"{head}; the diagonal is empty: {total:,} mistakes in all."
+    return f"{head}; {diagonal:,} of {total:,} images on the diagonal ({percent(diagonal / total)} right)."
 
 
 def plot_hidden_weights(weights: np.ndarray, *, n_cols: int = 16, cell_size: float = 0.7,
@@ -243,7 +343,9 @@ def plot_hidden_weights(weights: np.ndarray, *, n_cols: int = 16, cell_size: flo
         if index < len(images):
             ax.imshow(images[index], cmap=WEIGHT_CMAP, vmin=-limit, vmax=limit)
     figure.suptitle(title or f"What each of the {len(images)} hidden neurons looks for")
-    return figure
+    return attach(figure, f"{figure.get_suptitle()}: {len(images)} small 28 x 28 images in {n_rows} "
+                  f"row{'s' * (n_rows > 1)} of {min(n_cols, len(images))}, one per hidden neuron, each pixel coloured "
+                  "by the neuron's weight for it: orange positive, purple negative, white zero.")
 
 
 def plot_reliability_diagram(curves: Mapping[str, Sequence[np.ndarray]], *,
@@ -272,7 +374,10 @@ def plot_reliability_diagram(curves: Mapping[str, Sequence[np.ndarray]], *,
         axes[1, 0].set_yscale("log")
         axes[1, 0].set(ylabel="predictions\nin the bin")
     axes[-1, 0].set_xlabel("confidence (mean of the bin)")
-    return figure
+    return attach(figure, f"{title}: accuracy in each confidence bin against the bin's mean confidence, one line "
+                  f"with its own marker per model ({series(list(curves))}); a dotted diagonal marks perfect "
+                  "calibration, a line below it means over-confident"
+                  + ("; a panel below counts the predictions in each bin, on a log scale." if with_counts else "."))
 
 
 def plot_preparation_steps(steps: Mapping[str, np.ndarray],
@@ -301,7 +406,10 @@ def plot_preparation_steps(steps: Mapping[str, np.ndarray],
     handles, labels = axes.flat[-1].get_legend_handles_labels()
     if handles:
         figure.legend(handles, labels, loc="outside lower center", ncols=2, fontsize="small")
-    return figure
+    panels = [f"{' '.join(name.split())} ({image.shape[0]} x {image.shape[1]} pixels)" for name, image in steps.items()]
+    marks = ("; an X marks the centre of mass and a + the centre of the frame in "
+             + series(list(centres_of_mass))) if centres_of_mass else ""
+    return attach(figure, f"{len(steps)} images side by side, one per preparation step: {series(panels)}{marks}.")
 
 
 def plot_accuracy_comparison(accuracies: Mapping[str, float], *, title: str = "") -> Figure:
@@ -313,7 +421,9 @@ def plot_accuracy_comparison(accuracies: Mapping[str, float], *, title: str = ""
     ax.bar_label(bars, labels=[f"{accuracies[name]:.1%}" for name in names], padding=4)
     ax.set(xlim=(0, 1.12), xlabel="accuracy (share of test images classified correctly)", title=title)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    return figure
+    bars = [f"{name} {percent(accuracies[name])}" for name in accuracies]
+    return attach(figure, f"Horizontal bar chart of accuracy{', ' + title if title else ''}, one bar per method, "
+                  f"each labelled: {series(bars)}.")
 
 
 def plot_convolution_steps(image: np.ndarray, kernel: np.ndarray, filtered: np.ndarray,
@@ -336,7 +446,11 @@ def plot_convolution_steps(image: np.ndarray, kernel: np.ndarray, filtered: np.n
     for (row, column), value in np.ndenumerate(kernel):  # white on dark cells, black on light ones
         axes[0, 1].text(column, row, f"{value:g}", ha="center", va="center", fontsize="medium",
                         color=text_colour_on(WEIGHT_CMAP, kernel_norm, value))
-    return figure
+    return attach(figure, "Four images side by side: " + series([f"{name} ({values.shape[0]} x {values.shape[1]})"
+                                                                 for values, _, _, name in panels])
+                  + f"; the filter's numbers ({', '.join(f'{value:g}' for value in kernel.ravel())}, row by row) "
+                  "are written on it; responses are orange where the filter's pattern is found, purple where its "
+                  "opposite is.")
 
 
 def plot_conv_filters(filters: np.ndarray, *, n_cols: int = 8, cell_size: float = 1.1,
@@ -359,7 +473,10 @@ def plot_conv_filters(filters: np.ndarray, *, n_cols: int = 8, cell_size: float 
                 ax.text(column, row, f"{value:.1f}", ha="center", va="center", fontsize="xx-small",
                         color=text_colour_on(WEIGHT_CMAP, Normalize(-limit, limit), value))
     figure.suptitle(title or f"The {len(filters)} filters the first convolution learned (orange +, purple -)")
-    return figure
+    size = " x ".join(str(side) for side in filters.shape[1:3])
+    return attach(figure, f"{figure.get_suptitle()}: {len(filters)} tiles of {size} weights in {n_rows} "
+                  f"row{'s' * (n_rows > 1)}, orange positive, purple negative, white zero"
+                  + (", each weight written on its square." if filters[0].size <= 9 else "."))
 
 
 def plot_feature_maps(image: np.ndarray, maps: Mapping[str, np.ndarray], *, n_channels: int = 8,
@@ -387,7 +504,10 @@ def plot_feature_maps(image: np.ndarray, maps: Mapping[str, np.ndarray], *, n_ch
             if row == 0:
                 ax.set_title(f"channel {channel}", fontsize="small")
     figure.suptitle("Feature maps: where each channel responds in this digit (bright = strong)")
-    return figure
+    rows = [f"{name} ({values.shape[0]} x {values.shape[1]})" for name, values in maps.items()]
+    return attach(figure, f"{figure.get_suptitle()}: the input digit, then one row per layer, {series(rows)}, "
+                  f"each showing its first {n_channels} channels as images, bright where the channel responds "
+                  "strongly.")
 
 
 def plot_epoch_times(seconds: Mapping[str, float], limit_seconds: float, *,
@@ -409,4 +529,6 @@ def plot_epoch_times(seconds: Mapping[str, float], limit_seconds: float, *,
     ax.set_xscale("log")
     ax.set(xlim=(limit_seconds / 2, max(times) * 8), xlabel="seconds per epoch (log scale)", title=title)
     ax.legend(loc="lower right", fontsize="small")
-    return figure
+    return attach(figure, f"Horizontal bar chart, {title}: seconds per epoch on a log scale, one bar per set-up "
+                  f"({series(list(seconds))}), each labelled with its time and the share of the machine's limit it "
+                  "reaches; the fastest in blue, the others grey; a dashed vermillion line marks the limit.")

@@ -29,6 +29,7 @@ In Colab, anywidget switches on Colab's custom widget manager by itself.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -38,7 +39,7 @@ import numpy as np
 import traitlets
 from PIL import Image, ImageDraw
 
-from helpers.data import DATA_DIR
+from helpers.data import DATA_DIR, load_mnist
 from helpers.preprocess import to_mnist
 from helpers.weights import network_bytes
 
@@ -52,6 +53,10 @@ FRONT_END_DIR = Path(__file__).parent
 # canvas.js imports the recipe and the network from ./mnist.js; a widget's module cannot
 # import files, so the two are joined into one module (this import line dropped).
 MNIST_JS_IMPORT = 'import { MNIST_SIDE, parseNetwork, readDrawing, topAnswers } from "./mnist.js";\n'
+
+# "Choose a test digit": the first test image of each digit 0-9, offered by the canvas so that a
+# digit can go in without drawing (from the keyboard); the website ships the same bytes.
+SITE_EXAMPLES_PATH = Path(__file__).resolve().parent.parent / "site" / "canvas" / "test-digits.bin"
 
 Point = Sequence[float]
 Stroke = Sequence[Point]
@@ -81,6 +86,14 @@ def render_strokes(strokes: Sequence[Stroke], *, size: int = CANVAS_SIZE, width:
 def load_example_strokes(path: Path = EXAMPLE_STROKES_PATH) -> dict[str, list[Stroke]]:
     """The stored example drawings: {"0": strokes, ..., "9": strokes} on a 280x280 canvas."""
     return json.loads(Path(path).read_text(encoding="utf-8"))["strokes"]
+
+
+@functools.cache  # read once per session: every canvas offers the same ten digits
+def example_digits() -> bytes:
+    """The first MNIST test image of each digit 0-9, as 10 x 784 uint8 bytes (255 = ink), digit by digit."""
+    _, (x_test, y_test) = load_mnist()
+    first = [int(np.flatnonzero(y_test == digit)[0]) for digit in range(10)]
+    return np.ascontiguousarray(x_test[first], dtype=np.uint8).tobytes()
 
 
 def probabilities_of(model: Classifier, image: np.ndarray) -> np.ndarray:
@@ -124,6 +137,8 @@ class DigitCanvas(anywidget.AnyWidget):
     # Python -> browser, once: the model in helpers.weights' MLP1 format (float32 bytes), or b"".
     network = traitlets.Bytes(b"").tag(sync=True)
     stroke_width = traitlets.Int(STROKE_WIDTH).tag(sync=True)
+    # Python -> browser, once: ten test digits for "Choose a test digit" (see example_digits).
+    examples = traitlets.Bytes(b"").tag(sync=True)
     # Browser -> Python: the drawing's alpha channel, size * size bytes row by row; b"" = blank.
     pixels = traitlets.Bytes(b"").tag(sync=True, from_json=lambda value, _: b"" if value is None
                                       else bytes(value))
@@ -137,6 +152,7 @@ class DigitCanvas(anywidget.AnyWidget):
     def __init__(self, model: Classifier, **kwargs: object) -> None:
         self._model = model
         self.image: np.ndarray | None = None  # the last (28, 28) float32 input, None when blank
+        kwargs.setdefault("examples", example_digits())
         super().__init__(network=network_bytes(model) or b"", **kwargs)
 
     @property

@@ -5,9 +5,8 @@ and config in a temporary folder), opens a copy of notebook 06, runs every cell 
 JupyterLab's own command, then draws digits on the canvas with mouse events and checks
 that the page shows the prediction for each; Clear wipes the canvas in between.
 
-Needs Debian's ``chromium`` (``apt-get install chromium``) and the PyPI ``playwright``
-package (its own browser download is never used). Without them the test skips, except
-in CI (``CI=true``), where it fails instead, so CI cannot go green without running it.
+Needs Debian's ``chromium`` and the PyPI ``playwright`` package (tests/browser_support.py):
+without them the test skips, except in CI (``CI=true``), where it fails instead.
 
 It also takes the README's screenshot of the working canvas: by default into pytest's
 temporary folder; to refresh the committed copy, run
@@ -23,7 +22,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -31,18 +29,15 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import browser_support
 import pytest
+from browser_support import draw, free_port
 
-from helpers.widgets import CANVAS_SIZE, load_example_strokes
+from helpers.widgets import load_example_strokes
 
 PROJECT = Path(__file__).resolve().parent.parent
 NOTEBOOK = PROJECT / "notebooks" / "06_draw_your_own_digit.ipynb"
 SCREENSHOT = PROJECT / "docs" / "canvas.png"
-# Debian's package installs /usr/bin/chromium; CHROMIUM=/path/to/chrome picks another build.
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-IN_CI = os.environ.get("CI", "").lower() == "true"
 # The replay cell of notebook 06 draws this stored example; the test then draws these by mouse.
 REPLAYED_DIGIT = "7"
 DRAWN_DIGITS = ("2", "4")
@@ -54,22 +49,10 @@ LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
                                                                         "checkForUpdates": False},
 }
+browser = browser_support.browser  # the shared Chromium fixture
 SERVER_START_TIMEOUT = 90  # seconds
 NOTEBOOK_RUN_TIMEOUT = 600  # seconds: generous, the notebook trains its model if none is saved
 PREDICTION_TIMEOUT = 30_000  # milliseconds, Playwright's unit
-
-
-def skip_or_fail(reason: str) -> None:
-    """Skip on a machine without the browser; fail in CI, where the test must run."""
-    if IN_CI:
-        pytest.fail(f"{reason} CI must run the browser test: install it with `apt-get install -y chromium`.")
-    pytest.skip(reason)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_for_server(url: str, process: subprocess.Popen, log: Path) -> None:
@@ -125,21 +108,6 @@ def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             process.wait()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium driven by Playwright, headless, or a skip (a failure in CI) without it."""
-    if not Path(CHROMIUM).exists():
-        skip_or_fail(f"Chromium not found at {CHROMIUM}.")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        skip_or_fail("The playwright package is not installed.")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
 # JavaScript run in the page, through JupyterLab's app object (exposed by expose_app_in_browser).
 NOTEBOOK_READY = """() => {
   const panel = window.jupyterapp?.shell?.currentWidget;
@@ -172,20 +140,7 @@ def run_all_cells(page) -> float:
     pytest.fail(f"{NOTEBOOK.name} did not finish within {NOTEBOOK_RUN_TIMEOUT} s in JupyterLab")
 
 
-def draw(page, pad, strokes) -> None:
-    """Draw ``strokes`` (canvas pixel coordinates) on the pad with the mouse."""
-    pad.scroll_into_view_if_needed()
-    box = pad.bounding_box()
-    scale = box["width"] / CANVAS_SIZE
-    for stroke in strokes:
-        x, y = stroke[0]
-        page.mouse.move(box["x"] + x * scale, box["y"] + y * scale)
-        page.mouse.down()
-        for x, y in stroke[1:]:
-            page.mouse.move(box["x"] + x * scale, box["y"] + y * scale, steps=2)
-        page.mouse.up()
-
-
+@pytest.mark.slow
 def test_draw_a_digit_in_jupyterlab(browser, jupyterlab, tmp_path):  # browser first: skip fast
     from playwright.sync_api import expect
 

@@ -20,7 +20,7 @@ TF_LOG_LINE = re.compile(r"^[IWEF]\d{4} \d\d:\d\d:\d\d|absl::InitializeLog|oneDN
                          re.M)
 MAX_CODE_LINES = 15
 IGNORE_TAG = "nbval-ignore-output"  # nbval shows the output but does not compare it
-TOLERANCE_TAG = "depends-on-training"  # numbers compared within conftest.py's tolerances
+TOLERANCE_TAG = "depends-on-training"  # numbers compared within tests/nbval_tolerance.py's tolerances
 SMALL_SAMPLE_TAG = "small-sample"  # with TOLERANCE_TAG: shares measured on a few hundred images
 KNOWN_TAGS = {IGNORE_TAG, TOLERANCE_TAG, SMALL_SAMPLE_TAG}
 REQUIRED_HEADINGS = ["Learning objectives", "Estimated time", "Prerequisites", "Summary", "Glossary",
@@ -192,3 +192,81 @@ def test_no_self_check_arrives_with_its_answer_typed_in(notebook):
         if not nbgrader(cell).get("solution"):
             assert not re.search(r"#\s*(your answer|try your own)", source(cell), re.I), (
                 f"a pre-answered self-check: make it a coding exercise with a graded check: {source(cell)[:60]}")
+
+
+# Structure a screen reader navigates by: headings (one title, no skipped levels) and link texts
+# that say where they go (WCAG 1.3.1, 2.4.4, 2.4.6).
+FENCE = re.compile(r"^(```|~~~).*?^\1", re.M | re.S)
+HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.M)
+LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(([^)\s]+)[^)]*\)")
+IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)[^)]*\)")
+VAGUE_LINK_TEXTS = {"here", "click here", "this", "this link", "link", "more", "read more", "this page", "there"}
+BARE_URL = re.compile(r"(?<![(<\"'=])\bhttps?://[^\s)>\]]+")
+
+
+def prose(cell: dict) -> str:
+    """A markdown cell's text without its fenced code blocks (their '#' lines are comments, not headings)."""
+    return FENCE.sub("", source(cell))
+
+
+def heading_problems(markdown_sources: list[str]) -> list[str]:
+    """What is wrong with the headings of a notebook's markdown cells: not one H1 at the top, or a skipped level."""
+    levels = [(len(hashes), text) for text_of_cell in markdown_sources
+              for hashes, text in HEADING.findall(FENCE.sub("", text_of_cell))]
+    first = HEADING.search(FENCE.sub("", markdown_sources[0])) if markdown_sources else None
+    problems = []
+    if [text for level, text in levels if level == 1] != ([first.group(2)] if first and len(first.group(1)) == 1
+                                                          else [None]):
+        problems.append("not exactly one H1, the notebook's title, at the top")
+    problems += [f"heading level skipped before {'#' * level} {text}"
+                 for (previous, _), (level, text) in zip(levels, levels[1:]) if level > previous + 1]
+    return problems
+
+
+def link_problems(markdown_source: str) -> list[str]:
+    """Links whose text does not say where they go, images without alternative text, bare addresses."""
+    text, problems = FENCE.sub("", markdown_source), []
+    for label, url in LINK.findall(text):
+        words = re.sub(r"[`*_!]|\[.*?\]\(.*?\)", "", label).strip().lower()
+        if not words and not IMAGE.search(label):
+            problems.append(f"a link without text: {url}")
+        elif words in VAGUE_LINK_TEXTS:
+            problems.append(f"link text {label!r} does not say where it goes ({url})")
+        elif words.startswith(("http://", "https://", "www.")):
+            problems.append(f"a bare address as link text: {label}")
+    problems += [f"an image without alternative text: {url}" for alt, url in IMAGE.findall(text) if not alt.strip()]
+    problems += [f"a bare address in the text: {url}" for url in BARE_URL.findall(LINK.sub("", IMAGE.sub("", text)))]
+    return problems
+
+
+def test_one_title_and_no_skipped_heading_levels(notebook):
+    assert not heading_problems([source(cell) for cell in cells(notebook) if cell["cell_type"] == "markdown"])
+
+
+def test_link_texts_say_where_they_go(notebook):
+    problems = [problem for cell in cells(notebook) if cell["cell_type"] == "markdown"
+                for problem in link_problems(source(cell))]
+    assert not problems, problems
+
+
+def test_the_structure_checks_catch_what_they_look_for():
+    assert heading_problems(["# Title\n## A\n### B", "## C\n```\n# a comment\n```"]) == []
+    assert heading_problems(["# Title\n### Skipped"]) == ["heading level skipped before ### Skipped"]
+    assert heading_problems(["# Title", "# Another"]) == ["not exactly one H1, the notebook's title, at the top"]
+    assert heading_problems(["## No title"]) == ["not exactly one H1, the notebook's title, at the top"]
+    assert link_problems("See [the data's README](data/README.md).") == []
+    assert len(link_problems("Click [here](https://example.org) or [this](a.md).")) == 2
+    assert link_problems("At https://example.org/x.") == ["a bare address in the text: https://example.org/x."]
+    assert link_problems("[https://example.org](https://example.org)") == [
+        "a bare address as link text: https://example.org"]
+    assert link_problems("![](figure.png)") == ["an image without alternative text: figure.png"]
+
+
+def test_figure_outputs_carry_their_description(notebook):
+    for cell in code_cells(notebook):
+        for output in cell["outputs"]:
+            data = output.get("data", {})
+            if "image/png" in data:
+                text = "".join(data.get("text/plain", ""))
+                assert text and not text.startswith("<Figure"), (
+                    f"a figure without a text alternative (refresh the notebook): {source(cell)[:60]}")

@@ -35,7 +35,14 @@ def test_prediction_grid_titles_colours_and_marks():
         "Pred: 7 (95%, high) ✓\nActual: 7", "Pred: 2 (80%, medium) ✓\nActual: 2",
         "Pred: 4 (50%, low) ✗\nActual: 9"]  # the band describes the prediction, so it sits on its line
     colours = [mcolors.to_hex(ax.title.get_color()) for ax in axes]
-    assert colours == [plots.GREEN.lower(), plots.ORANGE.lower(), plots.VERMILLION.lower()]
+    assert colours == [style.GREEN_TEXT.lower(), style.ORANGE_TEXT.lower(), style.VERMILLION_TEXT.lower()]
+    assert all(contrast_on_white(colour) >= 4.5 for colour in colours), "titles must read as text on white"
+
+
+def contrast_on_white(colour: str) -> float:
+    """WCAG's contrast ratio of ``colour`` against white."""
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in mcolors.to_rgb(colour)]
+    return 1.05 / (0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2] + 0.05)
 
 
 def test_confidence_bands_follow_the_original_thresholds():
@@ -114,6 +121,8 @@ def test_class_count_legend_sits_beside_the_bars_not_over_them():
     axes_box = ax.get_window_extent()
     assert legend_box.x0 >= axes_box.x1, "the legend must be right of the axes"
     assert [text.get_text() for text in ax.get_legend().get_texts()] == ["training", "test"]
+    assert [patch.get_hatch() or "" for patch in ax.get_legend().get_patches()] == ["", "//"], "not colour only"
+    assert {bar.get_hatch() for bar in ax.containers[1]} == {"//"}
     heights = sorted(round(bar.get_height()) for bar in ax.patches if bar.get_height() > 0)
     assert heights == [1] * 10 + [6] * 10
 
@@ -341,3 +350,77 @@ def test_preparation_steps_can_show_grey_levels_with_white_paper():
     grey_image, ink_image = (ax.images[0] for ax in figure.axes if ax.images)
     assert grey_image.get_cmap().name == "gray" and grey_image.get_clim() == (0, 1)
     assert ink_image.get_cmap().name == plots.DIGIT_CMAP
+
+
+# --- text alternatives (helpers.describe): written from the data, so they change when the figure's meaning does
+
+def test_confidence_bars_description_states_the_range_and_names_a_clear_lowest():
+    from helpers.describe import describe
+
+    confidence = np.array([0.99, 0.98, 0.95, 0.96, 0.97, 0.91, 0.98, 0.97, 0.93, 0.94])
+    text = describe(plots.plot_confidence_bars(confidence))
+    assert text.startswith("Bar chart of the mean probability the model gives the true digit, for each digit 0-9")
+    assert "all between 91.0% and 99.0%" in text and "the lowest bar, digit 5, in vermillion" in text
+    tied = confidence.copy()
+    tied[8] = 0.912  # within a point of digit 5: a near tie is not named, it could flip on another machine
+    assert "the lowest bar in vermillion" in describe(plots.plot_confidence_bars(tied))
+
+
+def test_prediction_grid_description_counts_right_answers():
+    from helpers.describe import describe
+
+    probabilities = np.full((3, 10), 0.0)
+    probabilities[0, 7], probabilities[1, 2], probabilities[2, 4] = 0.95, 0.80, 0.50
+    text = describe(plots.plot_prediction_grid(IMAGES[:3], np.array([7, 2, 9]), probabilities, n_cols=3))
+    assert "digits 7, 2, 9" in text and "2 of 3 right; lowest confidence 50.0%." in text
+    assert "check mark" in text and "cross" in text, "the second cue besides colour is described too"
+
+
+@pytest.mark.parametrize("figure", [
+    lambda: plots.plot_digit_grid(IMAGES[:2], ["a", "b"]),
+    lambda: plots.plot_pixel_values(IMAGES[0]),
+    lambda: plots.plot_class_counts({"training": np.arange(10)}),
+    lambda: plots.plot_training_curves({"loss": [0.5, 0.25], "accuracy": [0.9, 0.95]}),
+    lambda: plots.plot_confusion_matrix(np.eye(10, dtype=int) * 5 + 1),
+    lambda: plots.plot_hidden_weights(RNG.normal(size=(784, 4)), n_cols=4),
+    lambda: plots.plot_probabilities(np.eye(10)[3]),
+    lambda: plots.plot_epoch_times({"a": 1.0}, 0.5),
+])
+def test_every_plot_carries_a_description_of_its_own(figure):
+    from helpers.describe import DESCRIPTION_ATTRIBUTE, describe
+
+    made = figure()
+    text = describe(made)
+    assert getattr(made, DESCRIPTION_ATTRIBUTE) == text and not text.startswith("<Figure")
+    assert 40 < len(text) < 600 and text.endswith("."), text
+
+
+def test_probabilities_description_names_the_prediction_only_when_it_is_clear():
+    from helpers.describe import describe
+
+    sure = np.full(10, 0.1 / 9)
+    sure[4] = 0.9
+    assert "the prediction, 4, has 90.0%, in blue" in describe(plots.plot_probabilities(sure))
+    unsure = np.full(10, 0.07)
+    unsure[2] = 0.37
+    assert "no digit reaches 50%: the highest, in blue, has 37.0%" in describe(plots.plot_probabilities(unsure))
+
+
+def test_training_curves_description_reads_the_last_epoch():
+    from helpers.describe import describe
+
+    history = {"loss": [0.5, 0.3], "val_loss": [0.4, 0.35], "accuracy": [0.8, 0.9], "val_accuracy": [0.85, 0.88]}
+    text = describe(plots.plot_training_curves(history, title="Two epochs"))
+    assert text.startswith("Two epochs: two line charts, loss and accuracy after each of 2 epochs")
+    assert ("training loss 0.300, validation loss 0.350, training accuracy 90.0% and validation accuracy 88.0%"
+            in text)
+
+
+def test_confusion_matrix_description_counts_the_diagonal():
+    from helpers.describe import describe
+
+    matrix = np.eye(10, dtype=int) * 90
+    matrix[4, 9] = 100
+    assert "900 of 1,000 images on the diagonal (90.0% right)" in describe(plots.plot_confusion_matrix(matrix))
+    np.fill_diagonal(matrix, 0)
+    assert "the diagonal is empty: 100 mistakes in all" in describe(plots.plot_confusion_matrix(matrix, title="M"))

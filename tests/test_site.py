@@ -7,29 +7,31 @@ the canvas answers with no kernel, shows the top three answers and the hidden ne
 grid, and answers fast (a generous bound on the median of 50 drawings; the 5 ms budget
 is measured by benchmarks/canvas_latency_browser.py on an idle machine).
 
-Like tests/test_browser.py: without Chromium or playwright the browser test skips, except
-in CI (``CI=true``), where it fails.
+Like tests/test_browser.py (both use tests/browser_support.py): without Chromium or playwright
+the browser test skips, except in CI (``CI=true``), where it fails.
 """
 
 from __future__ import annotations
 
 import re
 import statistics
-import sys
 from pathlib import Path
 
+import browser_support
 import pytest
+from browser_support import (
+    CANVAS_PAGE,
+    PROJECT,
+    build_site,
+    draw,
+    jittered_strokes,
+    serve,
+    time_drawings,
+)
 
 from helpers.widgets import load_example_strokes
 
-PROJECT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT / "benchmarks"))
-import test_browser  # noqa: E402
-from canvas_latency import jittered_strokes  # noqa: E402
-from canvas_latency_browser import CANVAS_PAGE, build_site, serve, time_drawings  # noqa: E402
-from test_browser import draw  # noqa: E402
-
-browser = test_browser.browser  # the same Chromium fixture as the JupyterLab test
+browser = browser_support.browser  # the shared Chromium fixture
 
 NOTEBOOK_PAGES = ["loading-the-data", "building-the-model", "training", "evaluating", "visualising-predictions",
                   "draw-your-own-digit", "going-further", "faster-and-trustworthy"]
@@ -62,6 +64,7 @@ def test_the_site_has_every_notebook_the_guide_and_the_results_offline(site):
         assert (site / "canvas" / name).exists()
 
 
+@pytest.mark.slow
 def test_the_canvas_reads_drawings_on_the_site_with_no_kernel(browser, site, tmp_path):
     from playwright.sync_api import expect
 
@@ -97,6 +100,63 @@ def test_the_canvas_reads_drawings_on_the_site_with_no_kernel(browser, site, tmp
             print(f"site canvas: last stroke to answer, median of {len(results)} drawings: {median:.2f} ms")
             assert median <= LATENCY_BOUND_MS
             assert not errors, errors
+        except Exception:
+            page.screenshot(path=tmp_path / "failure.png", full_page=True)
+            print(f"screenshot of the page at the failure: {tmp_path / 'failure.png'}")
+            raise
+        finally:
+            page.close()
+
+
+FOCUSED_CLASS = "() => document.activeElement ? document.activeElement.className : ''"
+ANNOUNCED = re.compile(r"^Prediction: (\d), (\d{1,3}\.\d)% sure\. "
+                       r"Top three: (\d), [\d.]+%; (\d), [\d.]+%; (\d), [\d.]+%\.$")
+HAS_INK = "pad => pad.getContext('2d').getImageData(0, 0, pad.width, pad.height).data.some((v, i) => i % 4 == 3 && v)"
+MAX_TABS = 400  # every link, code block and control of the page before the canvas, with room to spare
+
+
+def tab_to(page, class_name: str) -> int:
+    """Press Tab from the top of the page until the element of ``class_name`` has focus; return the presses."""
+    for presses in range(1, MAX_TABS + 1):
+        page.keyboard.press("Tab")
+        if class_name in page.evaluate(FOCUSED_CLASS).split():
+            return presses
+    pytest.fail(f"{class_name} cannot be reached with Tab ({MAX_TABS} presses)")
+
+
+@pytest.mark.slow
+def test_the_canvas_works_from_the_keyboard_alone_and_announces_its_answer(browser, site, tmp_path):
+    from playwright.sync_api import expect
+
+    with serve(site) as base:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        try:
+            page.goto(f"{base}/{CANVAS_PAGE}")
+            widget = page.locator(".mnist-canvas-widget")
+            expect(widget).to_have_count(1, timeout=30_000)
+            announcer = widget.locator(".mnist-announce")
+            assert announcer.get_attribute("role") == "status" and announcer.get_attribute("aria-live") == "polite"
+            chooser = widget.locator("select.mnist-example")
+            assert chooser.evaluate("select => select.labels[0].textContent").startswith("Or choose a test digit")
+            presses = tab_to(page, "mnist-example")
+            for _ in range(4):  # none -> 0 -> 1 -> 2 -> 3: each step puts that digit in and answers
+                page.keyboard.press("ArrowDown")
+            expect(chooser).to_have_value("3")
+            expect(announcer).to_have_text(ANNOUNCED)
+            answer = ANNOUNCED.match(announcer.text_content())
+            assert answer.group(1) == answer.group(3) == "3", announcer.text_content()
+            assert float(answer.group(2)) > 50
+            assert len({answer.group(3), answer.group(4), answer.group(5)}) == 3
+            expect(widget.locator(".mnist-prediction")).to_have_text(f"Prediction: 3 ({answer.group(2)}% sure)")
+            expect(widget.locator(".mnist-top3-item")).to_have_count(3)
+            assert widget.locator("canvas.mnist-pad").evaluate(HAS_INK), "the chosen digit is on the pad, as ink"
+            page.keyboard.press("Shift+Tab")  # back to Clear
+            assert "mnist-clear" in page.evaluate(FOCUSED_CLASS).split()
+            assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == "Clear the drawing"
+            page.keyboard.press("Enter")
+            expect(announcer).to_have_text("The canvas is empty.")
+            expect(chooser).to_have_value("")
+            print(f"keyboard only: {presses} presses of Tab to the test-digit chooser")
         except Exception:
             page.screenshot(path=tmp_path / "failure.png", full_page=True)
             print(f"screenshot of the page at the failure: {tmp_path / 'failure.png'}")

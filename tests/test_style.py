@@ -31,8 +31,24 @@ def test_a_returned_figure_is_shown_as_png_once_the_style_is_set():
     assert "image/png" not in outputs[0][0]["data"]
     shown = [output for output in outputs[2] if output.get("data", {}).get("image/png")]
     assert len(shown) == 1, "the figure is shown exactly once"
-    assert shown[0]["data"]["text/plain"].startswith("<Figure size 800x400")
+    description = shown[0]["data"]["text/plain"]
+    assert description.startswith("Bar chart of the mean probability") and "90.0% and 99.0%" in description
+    notes = [output["data"]["text/html"] for output in outputs[2] if "text/html" in output.get("data", {})]
+    assert notes == [style.description_html(description)], "the description is also a note a screen reader reaches"
+    assert "<summary>Describe the figure</summary>" in notes[0]
     assert outputs[3][0]["data"]["text/plain"] == "[]", "no pyplot figures are left open"
+
+
+def test_a_figure_drawn_with_pyplot_is_described_from_its_axes():
+    outputs = run_cells(
+        "from helpers.style import use_series_style\nuse_series_style()",
+        "import matplotlib.pyplot as plt\nfigure, axis = plt.subplots()\n"
+        "axis.plot([1, 2, 3], [0.5, 0.25, 0.125])\naxis.set(title='loss', xlabel='epoch', ylabel='loss')",
+    )
+    shown = [output["data"] for output in outputs[1] if "image/png" in output.get("data", {})]
+    assert len(shown) == 1
+    assert shown[0]["text/plain"] == ("Figure with 1 panel: line chart, titled 'loss', x axis: epoch, y axis: loss, "
+                                      "1 line, values from 0.125 to 0.5.")
 
 
 def test_outside_a_kernel_the_style_does_not_touch_the_backend():

@@ -16,8 +16,10 @@ import traitlets
 from helpers.widgets import (
     CANVAS_SIZE,
     EXAMPLE_STROKES_PATH,
+    SITE_EXAMPLES_PATH,
     STROKE_WIDTH,
     DigitCanvas,
+    example_digits,
     load_example_strokes,
     probabilities_of,
     render_strokes,
@@ -128,6 +130,18 @@ def test_the_front_end_is_offline_plain_javascript_and_its_state_syncs(fake_mode
     assert ".mnist-pad" in state["_css"]
     assert state["size"] == CANVAS_SIZE and state["stroke_width"] == STROKE_WIDTH
     assert repr(canvas).startswith("DigitCanvas(280x280 pixels")
+
+
+def test_the_canvas_offers_the_first_test_image_of_each_digit_and_the_site_ships_the_same():
+    from helpers.data import load_mnist
+
+    _, (x_test, y_test) = load_mnist()
+    digits = np.frombuffer(example_digits(), dtype=np.uint8).reshape(10, 28, 28)
+    for digit in range(10):
+        first = int(np.flatnonzero(y_test == digit)[0])
+        np.testing.assert_array_equal(digits[digit], x_test[first])
+    assert SITE_EXAMPLES_PATH.read_bytes() == example_digits(), "site/canvas/test-digits.bin is stale"
+    assert DigitCanvas(FakeModel()).get_state()["examples"] == example_digits()
 
 
 @pytest.mark.slow

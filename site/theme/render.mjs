@@ -18,6 +18,7 @@ const CANVAS_FILES = [
   ["helpers/mnist.js", "mnist.js"],
   ["helpers/canvas.css", "canvas.css"],
   ["site/canvas/dense_full.bin", "dense_full.bin"],
+  ["site/canvas/test-digits.bin", "test-digits.bin"],
   ["site/canvas/site-canvas.js", "site-canvas.js"],
 ];
 const CANVAS_REPR = "DigitCanvas(";
@@ -58,29 +59,40 @@ function mime(data, type) {
   return entry === undefined ? undefined : entry.content ?? entry;
 }
 
+// A block that may scroll sideways (long code lines, wide outputs and tables) must be reachable
+// by keyboard, so that it can be scrolled with the arrow keys: focusable, with a role and a name
+// (WCAG 2.1.1; axe's scrollable-region-focusable).
+function scrollable(label) {
+  return `tabindex="0" role="group" aria-label="${escapeHtml(label)}"`;
+}
+
 function renderOutput(node) {
   const output = node.jupyter_data ?? {};
   if (output.output_type === "stream") {
-    return `<pre class="output stream ${escapeHtml(output.name)}">${escapeHtml(output.text)}</pre>`;
+    return `<pre class="output stream ${escapeHtml(output.name)}" ${scrollable("Printed output")}>`
+      + `${escapeHtml(output.text)}</pre>`;
   }
   if (output.output_type === "error") {
-    return `<pre class="output error">${escapeHtml(`${output.ename}: ${output.evalue}`)}</pre>`;
+    return `<pre class="output error" ${scrollable("Error")}>${escapeHtml(`${output.ename}: ${output.evalue}`)}</pre>`;
   }
   const data = output.data ?? {};
   const text = mime(data, "text/plain");
   if (data["application/vnd.jupyter.widget-view+json"] && String(text).startsWith(CANVAS_REPR)) {
-    return `<div class="output mnist-site-canvas" data-network="canvas/dense_full.bin">`
+    return `<div class="output mnist-site-canvas" data-network="canvas/dense_full.bin" `
+      + `data-examples="canvas/test-digits.bin">`
       + `<noscript>The drawing canvas needs JavaScript.</noscript></div>`;
   }
   for (const type of ["image/png", "image/jpeg", "image/svg+xml", "image/gif"]) {
     if (data[type]?.path) {
+      // the figure's text form is its description (helpers.describe), written from its data
       const alt = text ? escapeHtml(String(text)) : "A figure";
       return `<img class="output figure" src="build${escapeHtml(data[type].path)}" alt="${alt}" loading="lazy">`;
     }
   }
   const html = mime(data, "text/html");
-  if (html) return `<div class="output html">${html}</div>`; // the notebooks' own, stored and validated
-  if (text !== undefined) return `<pre class="output result">${escapeHtml(text)}</pre>`;
+  // the notebooks' own, stored and validated
+  if (html) return `<div class="output html" ${scrollable("Output")}>${html}</div>`;
+  if (text !== undefined) return `<pre class="output result" ${scrollable("Output")}>${escapeHtml(text)}</pre>`;
   return "";
 }
 
@@ -111,7 +123,7 @@ const RENDERERS = {
   strong: (node) => `<strong>${children(node)}</strong>`,
   emphasis: (node) => `<em>${children(node)}</em>`,
   inlineCode: (node) => `<code>${escapeHtml(node.value)}</code>`,
-  code: (node) => `<pre class="source"><code class="language-${escapeHtml(node.lang ?? "text")}">`
+  code: (node) => `<pre class="source" ${scrollable("Code")}><code class="language-${escapeHtml(node.lang ?? "text")}">`
     + `${escapeHtml(node.value)}</code></pre>`,
   link: (node) => `<a href="${escapeHtml(localUrl(node))}">${children(node)}</a>`,
   image: (node) => `<img src="${escapeHtml(localUrl(node))}" alt="${escapeHtml(node.alt ?? "")}">`,
@@ -119,7 +131,7 @@ const RENDERERS = {
     ? `<ol${node.start && node.start !== 1 ? ` start="${node.start}"` : ""}>${children(node)}</ol>`
     : `<ul>${children(node)}</ul>`),
   listItem: (node) => `<li>${children(node)}</li>`,
-  table: (node) => `<div class="table-wrap"><table>${children(node)}</table></div>`,
+  table: (node) => `<div class="table-wrap" ${scrollable("Table")}><table>${children(node)}</table></div>`,
   tableRow: (node) => `<tr>${children(node)}</tr>`,
   tableCell: (node) => (node.header ? `<th>${children(node)}</th>` : `<td>${children(node)}</td>`),
   details: (node) => `<details>${children(node)}</details>`,
@@ -187,6 +199,7 @@ function pageHtml(config, project, content, slug, siblings) {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
 <title>${escapeHtml(title)} · ${escapeHtml(config.title ?? project.title)}</title>
 <meta name="description" content="${escapeHtml(project.description ?? "")}">
 <link rel="icon" href="data:,">
