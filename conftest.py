@@ -28,18 +28,25 @@ if "PYTEST_XDIST_WORKER" not in os.environ:  # the main process; workers inherit
     os.environ["MNIST_MODELS_DIR"] = tempfile.mkdtemp(prefix="mnist-test-models-")
 
 
-def runs_notebooks(config: pytest.Config) -> bool:
-    """True when this run includes the notebooks (and is not ``-m "not slow"``)."""
+# The notebooks that load the series' trained network (notebook 03 trains it in the open).
+LOAD_THE_MODEL = ("04_", "05_", "06_", "08_")
+
+
+def runs_notebooks_that_load_the_model(config: pytest.Config) -> bool:
+    """True when this run includes a notebook that loads the trained network (and is not ``-m "not slow"``)."""
     if "not slow" in (config.getoption("markexpr", "") or ""):
         return False
-    paths = config.args or config.getini("testpaths")
-    return any("notebooks" in str(path) or str(path).endswith(".ipynb") for path in paths)
+    for path in map(str, config.args or config.getini("testpaths")):
+        name = path.split("::")[0].rstrip("/").split("/")[-1]
+        if name == "notebooks" or (name.endswith(".ipynb") and name.startswith(LOAD_THE_MODEL)):
+            return True
+    return False
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionstart(session: pytest.Session) -> None:
     """The main process trains the series' network into the tests' models folder before any worker starts."""
-    if "PYTEST_XDIST_WORKER" in os.environ or not runs_notebooks(session.config):
+    if "PYTEST_XDIST_WORKER" in os.environ or not runs_notebooks_that_load_the_model(session.config):
         return
     from helpers.setup import import_tensorflow_quietly
 
