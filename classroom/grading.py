@@ -189,12 +189,13 @@ def grade(submissions: Path, *, time_limit: float = TIME_LIMIT, keep_course: Pat
     sandboxed = check_sandbox(unsafe)
     sources = {notebook.name: notebook for notebook in series_notebooks()}
     graded = sorted({sources[path.name] for _, path in tasks if points_of(sources[path.name])})
-    with tempfile.TemporaryDirectory(prefix="mnist-grading-") as temporary:
+    with tempfile.TemporaryDirectory(prefix="mnist-grading-") as temporary, ThreadPoolExecutor(1) as helper:
         folder = kernelspec(Path(temporary))
         needs_model = any(path.name[:2] in NEEDS_TRAINED_MODEL for _, path in tasks)
-        model = bring_trained_model(folder / "trained") if needs_model else None
-        setting = Setting(folder, sandboxed, time_limit, model)
+        # the network is loaded (or trained) while nbgrader generates the course: both take a while
+        model = helper.submit(bring_trained_model, folder / "trained") if needs_model else None
         courses = _courses(folder, graded, workers, time_limit)
+        setting = Setting(folder, sandboxed, time_limit, model.result() if model else None)
         results = _run(tasks, courses, setting, sources)
         for index, course in enumerate(courses):
             if feedback:
