@@ -197,9 +197,11 @@ def grade(submissions: Path, *, time_limit: float = TIME_LIMIT, keep_course: Pat
         courses = _courses(folder, graded, workers, time_limit)
         setting = Setting(folder, sandboxed, time_limit, model.result() if model else None)
         results = _run(tasks, courses, setting, sources)
+        if feedback:  # each course's pages at the same time: nbconvert uses one core
+            marked = [result for result in results if result.status == "graded"]
+            with ThreadPoolExecutor(len(courses)) as pool:
+                list(pool.map(lambda course: write_feedback(course, feedback, marked), courses))
         for index, course in enumerate(courses):
-            if feedback:
-                write_feedback(course, feedback, [result for result in results if result.status == "graded"])
             if keep_course:
                 shutil.copytree(course, keep_course / str(index), dirs_exist_ok=True)
     if feedback:

@@ -114,6 +114,7 @@ def student_edition(tmp_path_factory) -> Path:
     return elsewhere / "student"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
 def test_student_edition_blanks_solutions_and_keeps_tests_out(student_edition, notebook):
     student = student_edition / "notebooks" / notebook.name
@@ -132,6 +133,7 @@ def test_student_edition_blanks_solutions_and_keeps_tests_out(student_edition, n
     assert "Execute.timeout" in (student_edition / "notebooks" / "nbgrader_config.py").read_text(), "for Validate"
 
 
+@pytest.mark.slow
 def test_student_edition_can_keep_exercise_solutions_and_refuses_to_overwrite(tmp_path, student_edition):
     kept = edition.build(tmp_path / "self-study", keep_exercise_solutions=True, notebooks=[PILOT], make_zip=True)
     assert kept.suffix == ".zip" and kept.stat().st_size > 0
