@@ -1,12 +1,14 @@
 """The classroom machinery: graded checks, the student edition (nbgrader's generate_assignment)
-and the grader (nbgrader's autograde), on the real notebooks with real nbgrader.
+and the grader (nbgrader's autograde in a sandbox, with feedback pages), on the real notebooks with
+real nbgrader.
 
-Cost: the check tests run in a second; the student edition is generated once for every
-notebook (about 15 s); the grader runs notebook 01 five times (full, untouched, one wrong
-answer, crashing, never-ending; about 1 minute in all) and every other notebook once, as a
-submission with one exercise left blank, one answered wrongly and the rest answered right
-(with every fit stopped after 2 epochs; about 7 minutes). The checks of each exercise, on
-blank, wrong and copied answers, are tested in tests/test_exercises_NN.py.
+Cost: the check tests run in a second; the student edition is generated once for every notebook,
+through the command as a scheduled job runs it (about 15 s); the grader runs notebook 01 for nine
+made-up students at once (full, untouched, one wrong answer, crashing, and four that try to leave
+the sandbox) and once never-ending, then every other notebook once, as a submission with one
+exercise left blank, one answered wrongly and the rest answered right, with training cut as the
+grader always cuts it (a few minutes in all on two cores). Those are marked slow. The checks of
+each exercise, on blank, wrong and copied answers, are tested in tests/test_exercises_NN.py.
 """
 
 from __future__ import annotations
@@ -354,3 +356,35 @@ def test_the_grader_scores_blank_wrong_and_right_answers_in_every_notebook(grade
     assert graded_errors == [(grade_id, "NotYet") for grade_id in failing], "only the two failing checks fail"
     assert not [error for error in errors if error[0] not in GRADE_IDS and error[0] not in CUT_CHECKS], (
         "no other cell fails under the cut recipe")
+
+
+# --- the cut recipe and the graded kernel's environment, in this process -----------------------------
+
+def test_the_cut_recipe_trains_a_few_steps_but_predicts_everything(monkeypatch):
+    import keras
+
+    from classroom import cut
+
+    monkeypatch.setattr(keras.Model, "fit", keras.Model.fit)  # put back after the test
+    monkeypatch.setenv(cut.STEPS_VARIABLE, "3")
+    cut.cut_training()
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    x, y = np.zeros((100, 4), "float32"), np.zeros(100, "int64")
+    history = model.fit(x, y, epochs=10, batch_size=10, verbose=0)
+    assert (len(history.epoch), int(model.optimizer.iterations)) == (cut.DEFAULT_EPOCHS, cut.DEFAULT_EPOCHS * 3)
+    assert model.predict(x, batch_size=10, verbose=0).shape == (100, 2), "predict is not cut"
+    assert keras.config.max_steps_per_epoch() is None, "the cap holds only while fit runs"
+    monkeypatch.setenv(cut.EPOCHS_VARIABLE, "two")
+    with pytest.raises(ValueError, match="whole numbers"):
+        cut.limits()
+
+
+def test_the_graded_kernel_gets_only_its_own_folders(tmp_path, monkeypatch):
+    from classroom.kernel import kernel_environment
+
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "not for students")
+    environment = kernel_environment(tmp_path)
+    assert "AWS_SECRET_ACCESS_KEY" not in environment
+    for name in ("HOME", "TMPDIR", "MNIST_MODELS_DIR", "XDG_CACHE_HOME", "MPLCONFIGDIR"):
+        assert Path(environment[name]).is_relative_to(tmp_path), name
