@@ -30,6 +30,7 @@ c.Execute.timeout = {cell_timeout}
 GRADING_CONFIG = """\
 import os
 c.Execute.kernel_name = {kernel!r}
+c.Execute.startup_timeout = 300  # seconds for the kernel to import TensorFlow on a busy machine
 c.KernelManager.transport = "ipc"
 c.KernelManager.ip = os.path.join(os.environ.get("JUPYTER_RUNTIME_DIR", "."), "kernel")
 # Feedback pages show each check's sentence and points, not the hidden tests.
