@@ -18,9 +18,14 @@ def parse(arguments: list[str] | None = None) -> argparse.Namespace:
     student.add_argument("--zip", action="store_true", help="also pack the folder into a .zip to hand out")
     grade = commands.add_parser("grade", help="grade a folder of submissions: SUBMISSIONS/<student>/<notebook>")
     grade.add_argument("submissions", type=Path)
-    grade.add_argument("--out", type=Path, default=Path("grades.csv"), help="the CSV table to write")
+    grade.add_argument("--out", type=Path, default=Path("grades.csv"),
+                       help="the CSV table to write; the feedback pages go to feedback/ beside it")
     grade.add_argument("--time-limit", type=float, default=grading.TIME_LIMIT,
                        help="seconds each notebook may run (default %(default)s)")
+    grade.add_argument("--workers", type=int, default=grading.WORKERS,
+                       help="notebooks graded at a time (default %(default)s: one per core of a 2-core laptop)")
+    grade.add_argument("--unsafe", action="store_true",
+                       help="grade even where no sandbox can be had: submissions then run with your rights")
     return parser.parse_args(arguments)
 
 
@@ -29,7 +34,9 @@ def main(arguments: list[str] | None = None) -> None:
     if options.command == "student-edition":
         edition.main(options.out, options.keep_solutions, options.zip)
     else:
-        grading.main(options.submissions, options.out, options.time_limit)
+        if options.workers < 1:
+            raise SystemExit("--workers must be 1 or more")
+        grading.main(options.submissions, options.out, options.time_limit, options.unsafe, options.workers)
 
 
 if __name__ == "__main__":

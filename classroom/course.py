@@ -24,6 +24,20 @@ c.ClearSolutions.code_stub = {{"python": {stub!r}}}
 c.GenerateAssignment.preprocessors = [*GenerateAssignment.class_traits()["preprocessors"].default(), *{extra!r}]
 c.Execute.timeout = {cell_timeout}
 """
+# Added for grading: nbgrader runs each notebook in the grader's kernel (classroom/kernel.py, found
+# through JUPYTER_PATH), which talks to it over Unix sockets (the sandbox has no network).
+# The connection file and the sockets go to the runtime folder the grader makes for each notebook.
+GRADING_CONFIG = """\
+import os
+c.Execute.kernel_name = {kernel!r}
+c.Execute.startup_timeout = 300  # seconds for the kernel to import TensorFlow on a busy machine
+c.KernelManager.transport = "ipc"
+c.KernelManager.ip = os.path.join(os.environ.get("JUPYTER_RUNTIME_DIR", "."), "kernel")
+# Feedback pages show each check's sentence and points, not the hidden tests.
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, ClearHiddenTests]
+"""
 
 
 def series_notebooks() -> list[Path]:
@@ -38,19 +52,39 @@ def points_of(notebook: Path) -> float:
                      if cell["metadata"].get("nbgrader", {}).get("grade")))
 
 
-def nbgrader(course: Path, *arguments: str, timeout: float | None = None) -> subprocess.CompletedProcess:
+def nbgrader(course: Path, *arguments: str, timeout: float | None = None,
+             environment: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run the ``nbgrader`` command in ``course`` (which holds its nbgrader_config.py)."""
     return subprocess.run([sys.executable, "-m", "nbgrader", *arguments], cwd=course, capture_output=True,
-                          text=True, timeout=timeout, env=_environment(), check=False)
+                          text=True, timeout=timeout, env=environment or _environment(), check=False)
 
 
 def _environment() -> dict[str, str]:
-    """The environment for nbgrader and the kernels it starts: the project importable, quiet TensorFlow."""
+    """The environment for nbgrader and the kernels it starts: the project importable, quiet TensorFlow.
+
+    The folder of this Python comes first on PATH, so the programs nbgrader starts (``alembic``)
+    are this environment's even when it was not activated (a scheduled job, an IDE).
+    """
     environment = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    environment["PATH"] = os.pathsep.join(filter(None, [str(Path(sys.executable).parent), environment.get("PATH")]))
     environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), environment.get("PYTHONPATH")]))
     for variable in ("MPLBACKEND", "COLUMNS", "LINES"):
         environment.pop(variable, None)
     return environment
+
+
+def write_config(course: Path, *, keep_exercise_solutions: bool = False, cell_timeout: int = 600,
+                 kernel: str | None = None) -> None:
+    """Write the course's nbgrader_config.py (for a copy of a course too: it names its own folder).
+
+    ``kernel`` names the kernelspec nbgrader runs notebooks in (the grader's); None: the notebook's own.
+    """
+    extra = [] if keep_exercise_solutions else ["classroom.preprocessors.RemoveExerciseSolutions"]
+    text = CONFIG.format(root=str(course), database=str(course / "gradebook.db"), stub=CODE_STUB, extra=extra,
+                         cell_timeout=cell_timeout)
+    if kernel:
+        text += GRADING_CONFIG.format(kernel=kernel)
+    (course / "nbgrader_config.py").write_text(text, encoding="utf-8")
 
 
 def make_course(course: Path, notebooks: list[Path], *, keep_exercise_solutions: bool = False,
@@ -64,10 +98,7 @@ def make_course(course: Path, notebooks: list[Path], *, keep_exercise_solutions:
     source.mkdir(parents=True)
     for notebook in notebooks:
         shutil.copy2(notebook, source / notebook.name)
-    extra = [] if keep_exercise_solutions else ["classroom.preprocessors.RemoveExerciseSolutions"]
-    (course / "nbgrader_config.py").write_text(CONFIG.format(
-        root=str(course), database=str(course / "gradebook.db"), stub=CODE_STUB, extra=extra,
-        cell_timeout=cell_timeout), encoding="utf-8")
+    write_config(course, keep_exercise_solutions=keep_exercise_solutions, cell_timeout=cell_timeout)
     result = nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
     if result.returncode != 0 or "| ERROR]" in result.stderr:
         raise RuntimeError(f"nbgrader generate_assignment failed:\n{result.stdout}\n{result.stderr}")

@@ -9,11 +9,18 @@ from pathlib import Path
 
 from classroom.course import ROOT, make_course, series_notebooks
 
-# What the learner needs besides the notebooks to run them on their own computer.
-SUPPORT = ["helpers", "data", "pyproject.toml", "requirements.txt"]
+# What the learner needs besides the notebooks to run them on their own computer (pyproject.toml
+# installs helpers and classroom, whose cut recipe Validate uses).
+SUPPORT = ["helpers", "classroom", "data", "pyproject.toml", "requirements.txt"]
 # nbgrader's Validate (button or command) gives each cell 30 s by default: too little for a slow
-# laptop importing TensorFlow or training. Read from the folder JupyterLab or the command starts in.
-VALIDATE_CONFIG = "c = get_config()\nc.Execute.timeout = 600  # seconds per cell for nbgrader validate\n"
+# laptop importing TensorFlow. It runs the notebook with training cut to a few steps, as the grader
+# does (classroom/cut.py), so it takes a minute, not the notebook's full time; the learner's own
+# runs are not cut. Read from the folder JupyterLab or the command starts in.
+VALIDATE_CONFIG = """c = get_config()
+c.Execute.timeout = 600  # seconds per cell for nbgrader validate
+c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:",
+                             "--IPKernelApp.exec_lines=[\\"__import__('classroom.cut').cut.cut_training()\\"]"]
+"""
 
 
 def build(output: Path, *, keep_exercise_solutions: bool = False, make_zip: bool = False,

@@ -1,10 +1,18 @@
-"""Grade a folder of submitted notebooks with nbgrader's autograde, offline, into a CSV table."""
+"""Grade a folder of submitted notebooks with nbgrader's autograde, offline, into a CSV table and feedback pages.
+
+Each notebook runs in the grader's kernel (:mod:`classroom.kernel`): in a sandbox of its own
+(:mod:`classroom.sandbox`), with training cut to a few steps (:mod:`classroom.cut`) and a trained
+network the grader brings in its own models folder. Two notebooks are graded at a time, each
+in its own copy of the nbgrader course (so no two processes write one gradebook).
+"""
 
 from __future__ import annotations
 
 import csv
+import html
 import json
 import os
+import queue
 import re
 import shutil
 import signal
@@ -12,16 +20,25 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from classroom.course import ASSIGNMENT, _environment, make_course, points_of, series_notebooks
+from classroom import cut, sandbox
+from classroom.course import ASSIGNMENT, _environment, make_course, nbgrader, points_of, series_notebooks, write_config
+from classroom.kernel import SANDBOX_VARIABLE, SCRATCH_VARIABLE
 
-TIME_LIMIT = 1200  # seconds per notebook: 01 needs about 10, 07 (the longest) about 5 minutes on 2 cores
-# What a submission's own code has no business naming: the grader's files (gradebook, source and
-# release notebooks, nbgrader itself). Such a submission is not run; the teacher reads it.
-GRADING_FILES = re.compile(r"gradebook|nbgrader|autograde|\.ipynb|\bsource\b|\brelease\b|sqlite", re.I)
+TIME_LIMIT = 600  # seconds per notebook: with training cut, the longest takes well under a minute
+WORKERS = 2  # notebooks graded at a time (one per core of a 2-core laptop)
+KERNEL_NAME = "mnist-grading"
 COLUMNS = ["student", "notebook", "points", "maximum", "status", "seconds"]
+# Notebooks that load the series' trained network (load_or_train): the grader brings it.
+NEEDS_TRAINED_MODEL = ("04", "05", "06", "08")
+FEEDBACK_TIMEOUT = 600  # seconds for nbgrader generate_feedback over one course copy
+
+
+class NoSandbox(RuntimeError):
+    """Grading cannot be sandboxed here, and the teacher did not choose to grade without one."""
 
 
 @dataclass
@@ -36,33 +53,69 @@ class Result:
     seconds: float = 0.0
 
 
-def reads_grading_files(notebook: Path) -> str | None:
-    """The first line of the learner's own code (any cell but the locked check cells) that names the grader's files."""
-    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
-        if cell["cell_type"] != "code" or cell["metadata"].get("nbgrader", {}).get("grade"):
-            continue
-        for line in "".join(cell["source"]).splitlines():
-            if GRADING_FILES.search(line) and not line.lstrip().startswith("#"):
-                return line.strip()
-    return None
+@dataclass
+class Setting:
+    """What every graded notebook of one grading run shares."""
+
+    folder: Path  # the run's temporary folder
+    sandboxed: bool
+    time_limit: float
+    model: Path | None  # the trained dense_full.keras the grader brings, or None
 
 
-def _autograde(course: Path, student: str, notebook: str, time_limit: float) -> tuple[str, str]:
-    """Run nbgrader autograde on one submitted notebook within ``time_limit`` s: (outcome, log)."""
+def kernelspec(folder: Path) -> Path:
+    """Write the grader's kernelspec under ``folder``/kernels (a JUPYTER_PATH entry); return ``folder``."""
+    spec = folder / "kernels" / KERNEL_NAME
+    spec.mkdir(parents=True, exist_ok=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "classroom.kernel", "-f", "{connection_file}"],
+        "display_name": "MNIST grader (sandboxed, training cut)", "language": "python",
+        "interrupt_mode": "message",
+    }), encoding="utf-8")
+    return folder
+
+
+def bring_trained_model(folder: Path) -> Path:
+    """The series' trained network for the graded kernels: the tests' or learner's one if it is valid
+    (only read), else trained once now with the full recipe (about half a minute), in ``folder``."""
+    from helpers.model import FULL_MODEL_NAME, default_models_dir
+
+    folder.mkdir(parents=True, exist_ok=True)
+    existing = default_models_dir() / f"{FULL_MODEL_NAME}.keras"
+    if existing.exists():
+        shutil.copy2(existing, folder / existing.name)
+    environment = dict(_environment(), MNIST_MODELS_DIR=str(folder))
+    code = "from helpers.model import load_or_train; load_or_train()"  # validates it, or trains it
+    result = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True,
+                            timeout=1800, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"could not train the series' network for grading:\n{result.stderr[-2000:]}")
+    return folder / f"{FULL_MODEL_NAME}.keras"
+
+
+def _autograde(course: Path, student: str, notebook: str, scratch: Path, setting: Setting) -> tuple[str, str]:
+    """Run nbgrader autograde on one submitted notebook within the time limit: (outcome, log)."""
     log_path = course / "logs" / f"{student}-{notebook}.log"
     log_path.parent.mkdir(exist_ok=True)
+    runtime = Path(tempfile.mkdtemp(prefix="r", dir=setting.folder))  # short: Unix socket paths are short
+    environment = dict(_environment(), JUPYTER_PATH=str(setting.folder), JUPYTER_RUNTIME_DIR=str(runtime),
+                       TMPDIR=str(runtime),
+                       **{SCRATCH_VARIABLE: str(scratch), SANDBOX_VARIABLE: "bwrap" if setting.sandboxed else "none"})
+    environment.setdefault(cut.EPOCHS_VARIABLE, str(cut.DEFAULT_EPOCHS))
+    environment.setdefault(cut.STEPS_VARIABLE, str(cut.DEFAULT_STEPS))
     command = [sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT, f"--student={student}",
                f"--notebook={notebook}", "--force"]
     with log_path.open("w") as log:  # a file, not a pipe: a stray kernel cannot keep it open
         process = subprocess.Popen(command, cwd=course, stdout=log, stderr=subprocess.STDOUT,
-                                   env=_environment(), start_new_session=True)
+                                   env=environment, start_new_session=True)
         try:
-            process.wait(timeout=time_limit)
+            process.wait(timeout=setting.time_limit)
             outcome = "ok" if process.returncode == 0 else "failed"
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)  # nbgrader; its kernel exits when its parent is gone
+            os.killpg(process.pid, signal.SIGKILL)  # nbgrader; its kernel dies with it (PR_SET_PDEATHSIG)
             process.wait()
             outcome = "timeout"
+    shutil.rmtree(runtime, ignore_errors=True)
     return outcome, log_path.read_text(errors="replace")
 
 
@@ -74,20 +127,21 @@ def _score(course: Path, student: str, notebook: str) -> float:
         return float(gradebook.find_submission_notebook(notebook, ASSIGNMENT, student).score)
 
 
-def grade_one(course: Path, student: str, submitted: Path, maximum: float, time_limit: float) -> Result:
+def grade_one(course: Path, student: str, submitted: Path, maximum: float, setting: Setting,
+              scratch: Path) -> Result:
     """Grade one submitted notebook; any failure of the submission becomes a status, never an exception."""
     name = submitted.stem
     if maximum == 0:
         return Result(student, name, 0, 0, "no exercises to grade")
-    line = reads_grading_files(submitted)
-    if line:
-        return Result(student, name, 0, maximum, f"not run: its code refers to the grader's files ({line[:60]})")
     target = course / "submitted" / student / ASSIGNMENT
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(submitted, target / submitted.name)
-    outcome, log = _autograde(course, student, name, time_limit)
+    (scratch / "models").mkdir(parents=True, exist_ok=True)
+    if setting.model and name[:2] in NEEDS_TRAINED_MODEL:
+        shutil.copy2(setting.model, scratch / "models" / setting.model.name)
+    outcome, log = _autograde(course, student, name, scratch, setting)
     if outcome == "timeout":
-        return Result(student, name, 0, maximum, f"timed out: did not finish within {time_limit:g} s")
+        return Result(student, name, 0, maximum, f"timed out: did not finish within {setting.time_limit:g} s")
     if outcome == "failed":
         died = re.search(r"DeadKernelError|Kernel died|kernel.*died", log, re.I)
         why = "crashed: the kernel died while running it" if died else "not graded: nbgrader could not run it"
@@ -95,36 +149,148 @@ def grade_one(course: Path, student: str, submitted: Path, maximum: float, time_
     return Result(student, name, _score(course, student, name), maximum, "graded")
 
 
-def grade(submissions: Path, *, time_limit: float = TIME_LIMIT, keep_course: Path | None = None) -> list[Result]:
-    """Grade ``submissions/<student>/<notebook>.ipynb`` for every student folder; one Result per notebook.
-
-    Runs in a fresh temporary nbgrader course (deleted afterwards unless ``keep_course`` names a
-    folder to copy it to, for nbgrader's feedback), so no JupyterHub and no exchange are needed.
-    """
+def collect(submissions: Path) -> list[tuple[str, Path]]:
+    """(student, notebook) for every series notebook in ``submissions/<student>/``; others are reported."""
     if not submissions.is_dir():
         raise FileNotFoundError(f"no folder of submissions at {submissions}")
+    names = {notebook.name for notebook in series_notebooks()}
+    tasks = []
+    for folder in sorted(path for path in submissions.iterdir() if path.is_dir()):
+        for path in sorted(folder.glob("*.ipynb")):
+            if path.name in names:
+                tasks.append((folder.name, path))
+            else:
+                print(f"skipped {folder.name}/{path.name}: not a notebook of the series", file=sys.stderr)
+    return tasks
+
+
+def check_sandbox(unsafe: bool) -> bool:
+    """Whether submissions run sandboxed; raises NoSandbox where none can be had and ``unsafe`` is not given."""
+    reason = sandbox.unavailable()
+    if reason is None:
+        return True
+    if not unsafe:
+        raise NoSandbox(f"Cannot grade in a sandbox: {reason}. Submissions would run with your rights, able to "
+                        "read and change your files. Install bubblewrap (notebooks/TEACHING.md), or grade "
+                        "anyway with --unsafe on a computer or account that holds nothing of value.")
+    print(f"Warning: grading WITHOUT a sandbox ({reason}), as --unsafe asks.", file=sys.stderr)
+    return False
+
+
+def grade(submissions: Path, *, time_limit: float = TIME_LIMIT, keep_course: Path | None = None,
+          feedback: Path | None = None, unsafe: bool = False, workers: int = WORKERS) -> list[Result]:
+    """Grade ``submissions/<student>/<notebook>.ipynb`` for every student folder; one Result per notebook.
+
+    Runs in fresh temporary nbgrader courses (one per worker; deleted afterwards unless
+    ``keep_course`` names a folder to copy them to, as ``keep_course/<worker>``), so no JupyterHub
+    and no exchange are needed. ``feedback`` names a folder for one HTML page per student and notebook.
+    """
+    tasks = collect(submissions)
+    sandboxed = check_sandbox(unsafe)
     sources = {notebook.name: notebook for notebook in series_notebooks()}
-    submitted = {folder.name: sorted(folder.glob("*.ipynb"))
-                 for folder in sorted(path for path in submissions.iterdir() if path.is_dir())}
-    for notebook in {path.name for paths in submitted.values() for path in paths} - sources.keys():
-        print(f"skipped {notebook}: not a notebook of the series", file=sys.stderr)
-    graded = sorted({sources[path.name] for paths in submitted.values() for path in paths
-                     if path.name in sources and points_of(sources[path.name])})
-    results = []
-    with tempfile.TemporaryDirectory(prefix="mnist-grading-") as temporary:
-        course = Path(temporary) / "course"
-        if graded:  # the gradebook holds only what is graded: generating is the slow part
-            make_course(course, graded, cell_timeout=int(time_limit))
-        for student, paths in submitted.items():
-            for path in paths:
-                if path.name in sources:
-                    start = time.monotonic()
-                    result = grade_one(course, student, path, points_of(sources[path.name]), time_limit)
-                    result.seconds = time.monotonic() - start
-                    results.append(result)
-        if keep_course:
-            shutil.copytree(course, keep_course, dirs_exist_ok=True)
+    graded = sorted({sources[path.name] for _, path in tasks if points_of(sources[path.name])})
+    with tempfile.TemporaryDirectory(prefix="mnist-grading-") as temporary, ThreadPoolExecutor(1) as helper:
+        folder = kernelspec(Path(temporary))
+        needs_model = any(path.name[:2] in NEEDS_TRAINED_MODEL for _, path in tasks)
+        # the network is loaded (or trained) while nbgrader generates the course: both take a while
+        model = helper.submit(bring_trained_model, folder / "trained") if needs_model else None
+        courses = _courses(folder, graded, workers, time_limit)
+        setting = Setting(folder, sandboxed, time_limit, model.result() if model else None)
+        results = _run(tasks, courses, setting, sources)
+        if feedback:  # each course's pages at the same time: nbconvert uses one core
+            marked = [result for result in results if result.status == "graded"]
+            with ThreadPoolExecutor(len(courses)) as pool:
+                list(pool.map(lambda course: write_feedback(course, feedback, marked), courses))
+        for index, course in enumerate(courses):
+            if keep_course:
+                shutil.copytree(course, keep_course / str(index), dirs_exist_ok=True)
+    if feedback:
+        write_status_pages(feedback, results)
     return results
+
+
+def _courses(folder: Path, graded: list[Path], workers: int, time_limit: float) -> list[Path]:
+    """One nbgrader course per worker, all with the graded notebooks' gradebook (generated once, then copied)."""
+    first = folder / "course-0"
+    if graded:  # the gradebook holds only what is graded: generating is the slow part
+        make_course(first, graded, cell_timeout=int(time_limit))
+    else:
+        first.mkdir()
+    write_config(first, cell_timeout=int(time_limit), kernel=KERNEL_NAME)
+    courses = [first]
+    for index in range(1, workers):
+        copy = folder / f"course-{index}"
+        shutil.copytree(first, copy)
+        write_config(copy, cell_timeout=int(time_limit), kernel=KERNEL_NAME)
+        courses.append(copy)
+    return courses
+
+
+def _run(tasks: list[tuple[str, Path]], courses: list[Path], setting: Setting,
+         sources: dict[str, Path]) -> list[Result]:
+    """Grade every task, as many at a time as there are courses; results in the tasks' order."""
+    free: queue.Queue[Path] = queue.Queue()
+    for course in courses:
+        free.put(course)
+
+    def work(index: int) -> Result:
+        student, path = tasks[index]
+        course = free.get()
+        start = time.monotonic()
+        try:
+            scratch = setting.folder / "scratch" / str(index)
+            result = grade_one(course, student, path, points_of(sources[path.name]), setting, scratch)
+            shutil.rmtree(scratch, ignore_errors=True)
+        finally:
+            free.put(course)
+        result.seconds = time.monotonic() - start
+        return result
+
+    # The later notebooks train the most: start them first, so no long one is left for the end alone.
+    order = sorted(range(len(tasks)), key=lambda index: tasks[index][1].name, reverse=True)
+    with ThreadPoolExecutor(max_workers=len(courses)) as pool:
+        done = dict(zip(order, pool.map(work, order)))
+    return [done[index] for index in range(len(tasks))]
+
+
+def feedback_page(folder: Path, student: str, notebook: str) -> Path:
+    """Where the feedback page of one student's notebook goes: ``folder/<student>/<notebook>.html``."""
+    return folder / student / f"{notebook}.html"
+
+
+def write_feedback(course: Path, folder: Path, graded: list[Result]) -> None:
+    """nbgrader's feedback pages of the notebooks graded in ``course``, copied into ``folder``."""
+    if not (course / "autograded").is_dir():
+        return
+    result = nbgrader(course, "generate_feedback", ASSIGNMENT, "--force", timeout=FEEDBACK_TIMEOUT)
+    if result.returncode != 0:
+        print(f"nbgrader generate_feedback reported a problem:\n{result.stderr[-1500:]}", file=sys.stderr)
+    for row in graded:
+        page = course / "feedback" / row.student / ASSIGNMENT / f"{row.notebook}.html"
+        if page.exists():
+            feedback_page(folder, row.student, row.notebook).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(page, feedback_page(folder, row.student, row.notebook))
+
+
+STATUS_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{notebook}: {student}</title></head>
+<body style="font-family: sans-serif; max-width: 40em; margin: 2em auto">
+<h1>{notebook}</h1><p>Student: {student}</p><p><strong>{points} of {maximum} points.</strong></p>
+<p>{status}.</p><p>The notebook could not be run to the end, so its checks were not marked. Open it in a
+fresh kernel, run every cell (Kernel, Restart Kernel and Run All Cells) and fix what stops it.</p>
+</body></html>
+"""
+
+
+def write_status_pages(folder: Path, results: list[Result]) -> None:
+    """A short page for each notebook nbgrader could not mark (crashed, timed out), saying why."""
+    for row in results:
+        page = feedback_page(folder, row.student, row.notebook)
+        if row.maximum and not page.exists():
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text(STATUS_PAGE.format(**{key: html.escape(str(value)) for key, value in {
+                "notebook": row.notebook, "student": row.student, "points": f"{row.points:g}",
+                "maximum": f"{row.maximum:g}", "status": row.status.capitalize()}.items()}), encoding="utf-8")
 
 
 def write_csv(results: list[Result], path: Path) -> None:
@@ -137,9 +303,13 @@ def write_csv(results: list[Result], path: Path) -> None:
                              result.status, f"{result.seconds:.0f}"])
 
 
-def main(submissions: Path, output: Path, time_limit: float) -> None:
-    """The ``grade`` command: grade, write the CSV, say how long it took."""
+def main(submissions: Path, output: Path, time_limit: float, unsafe: bool = False, workers: int = WORKERS) -> None:
+    """The ``grade`` command: grade, write the CSV and the feedback pages beside it, say how long it took."""
     start = time.monotonic()
-    results = grade(submissions, time_limit=time_limit)
+    feedback = output.parent / "feedback"
+    try:
+        results = grade(submissions, time_limit=time_limit, feedback=feedback, unsafe=unsafe, workers=workers)
+    except (NoSandbox, FileNotFoundError) as error:
+        raise SystemExit(str(error)) from None
     write_csv(results, output)
-    print(f"graded {len(results)} notebooks in {time.monotonic() - start:.0f} s: {output}")
+    print(f"graded {len(results)} notebooks in {time.monotonic() - start:.0f} s: {output}, feedback in {feedback}/")

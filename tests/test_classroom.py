@@ -1,12 +1,14 @@
 """The classroom machinery: graded checks, the student edition (nbgrader's generate_assignment)
-and the grader (nbgrader's autograde), on the real notebooks with real nbgrader.
+and the grader (nbgrader's autograde in a sandbox, with feedback pages), on the real notebooks with
+real nbgrader.
 
-Cost: the check tests run in a second; the student edition is generated once for every
-notebook (about 15 s); the grader runs notebook 01 five times (full, untouched, one wrong
-answer, crashing, never-ending; about 1 minute in all) and every other notebook once, as a
-submission with one exercise left blank, one answered wrongly and the rest answered right
-(with every fit stopped after 2 epochs; about 7 minutes). The checks of each exercise, on
-blank, wrong and copied answers, are tested in tests/test_exercises_NN.py.
+Cost: the check tests run in a second; the student edition is generated once for every notebook,
+through the command as a scheduled job runs it (about 15 s); the grader runs notebook 01 for nine
+made-up students at once (full, untouched, one wrong answer, crashing, and four that try to leave
+the sandbox) and once never-ending, then every other notebook once, as a submission with one
+exercise left blank, one answered wrongly and the rest answered right, with training cut as the
+grader always cuts it (a few minutes in all on two cores). Those are marked slow. The checks of
+each exercise, on blank, wrong and copied answers, are tested in tests/test_exercises_NN.py.
 """
 
 from __future__ import annotations
@@ -15,8 +17,12 @@ import contextlib
 import csv
 import importlib
 import json
+import os
 import re
-from collections.abc import Iterator
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -30,8 +36,12 @@ from helpers.selfcheck import NotYet, check_function
 
 NOTEBOOKS = series_notebooks()
 MARKERS = re.compile(r"### (BEGIN|END) (SOLUTION|HIDDEN TESTS)")
-PILOT = NOTEBOOKS[0]  # 01: graded as full, untouched, one-wrong, crashing, hanging and test-reading submissions
-GRADED_EPOCHS = 2  # 02-08 are graded with every fit stopped after this many epochs (KERAS_MAX_EPOCHS)
+PILOT = NOTEBOOKS[0]  # 01: graded as full, untouched, one-wrong, crashing, hanging and escaping submissions
+GRADE_IDS = {nbgrader_meta(check)["grade_id"] for notebook in NOTEBOOKS for _, check in exercises(notebook).values()}
+# Self-checks without points that ask for a trained network's accuracy: under the grader's cut
+# recipe (a few training steps) they say "Not yet"; TEACHING.md tells the teacher so.
+CUT_CHECKS = {"# Self-check: does the network trained on all the data reach 97.5% on the test set?",
+              "# Self-check: the tuned network's test accuracy against the goal"}
 
 
 # --- graded checks: one plain line, failing on a blank, a wrong answer, a copied value -------------
@@ -88,11 +98,25 @@ def test_every_notebook_has_three_coding_exercises_each_tested(notebook):
 
 # --- the student edition: nbgrader's generate_assignment on every notebook ---------------------------
 
+def run_classroom(*arguments: str, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess:
+    """``python -m classroom ...`` as a scheduled job or an IDE runs it: this environment's Python by its
+    path, the environment not activated (PATH without its folder), from another folder than the project's."""
+    bare = {"PATH": "/usr/bin:/bin", "HOME": os.environ.get("HOME", "/tmp"), "TF_CPP_MIN_LOG_LEVEL": "3",
+            "MNIST_MODELS_DIR": os.environ["MNIST_MODELS_DIR"]}
+    return subprocess.run([sys.executable, "-m", "classroom", *arguments], cwd=cwd, env=bare, capture_output=True,
+                          text=True, timeout=timeout, check=False)
+
+
 @pytest.fixture(scope="module")
 def student_edition(tmp_path_factory) -> Path:
-    return edition.build(tmp_path_factory.mktemp("edition") / "student")
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    result = run_classroom("student-edition", "--out", "student", cwd=elsewhere)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "student edition written to student" in result.stdout
+    return elsewhere / "student"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
 def test_student_edition_blanks_solutions_and_keeps_tests_out(student_edition, notebook):
     student = student_edition / "notebooks" / notebook.name
@@ -111,6 +135,7 @@ def test_student_edition_blanks_solutions_and_keeps_tests_out(student_edition, n
     assert "Execute.timeout" in (student_edition / "notebooks" / "nbgrader_config.py").read_text(), "for Validate"
 
 
+@pytest.mark.slow
 def test_student_edition_can_keep_exercise_solutions_and_refuses_to_overwrite(tmp_path, student_edition):
     kept = edition.build(tmp_path / "self-study", keep_exercise_solutions=True, notebooks=[PILOT], make_zip=True)
     assert kept.suffix == ".zip" and kept.stat().st_size > 0
@@ -120,7 +145,7 @@ def test_student_edition_can_keep_exercise_solutions_and_refuses_to_overwrite(tm
         edition.build(student_edition)
 
 
-# --- the grader: nbgrader's autograde, offline, on real submissions ------------------------------------
+# --- the grader: nbgrader's autograde, offline, sandboxed, on real submissions ------------------------
 
 def with_answer(notebook: dict, grade_id: str, body: str) -> dict:
     for cell in notebook["cells"]:
@@ -142,8 +167,23 @@ def errors_shown(autograded: Path) -> list[tuple[str, str]]:
             for output in cell.get("outputs", []) if output["output_type"] == "error"]
 
 
+def autograded(course: Path, student: str, name: str) -> Path:
+    """The notebook nbgrader ran for ``student``, in whichever worker's course graded it."""
+    return next(course.glob(f"*/autograded/{student}/{ASSIGNMENT}/{name}.ipynb"))
+
+
+def escapes(secret: Path, home_file: Path, port: int) -> dict[str, str]:
+    """Answers to 01's first exercise that try to leave the sandbox: student -> the function's body."""
+    return {
+        "writes-home": f"open({str(home_file)!r}, 'w').write('pwned')\nreturn 784",
+        "reads-outside": f"return open({str(secret)!r}).read()",
+        "opens-socket": f"import socket\nreturn socket.create_connection(('127.0.0.1', {port}), timeout=5).recv(1)",
+        "reads-tests": "return open('../../../gradebook.db', 'rb').read()",
+    }
+
+
 @pytest.fixture(scope="module")
-def graded(student_edition, tmp_path_factory) -> dict[str, grading.Result]:
+def graded(student_edition, tmp_path_factory) -> dict:
     blank = json.loads((student_edition / "notebooks" / PILOT.name).read_text(encoding="utf-8"))
     answers = {"01-pixels-per-image": "return images.shape[1] * images.shape[2]",
                "01-most-common-label": "return np.bincount(labels).argmax()",
@@ -156,53 +196,112 @@ def graded(student_edition, tmp_path_factory) -> dict[str, grading.Result]:
     submit(folder, "untouched", blank)
     submit(folder, "one-wrong", one_wrong)
     submit(folder, "crashes", with_answer(json.loads(json.dumps(blank)), "01-pixels-per-image", "os._exit(1)"))
-    submit(folder, "reads-tests", with_answer(json.loads(json.dumps(blank)), "01-pixels-per-image",
-                                              "return open('../../../gradebook.db', 'rb').read()"))
-    course = tmp_path_factory.mktemp("course")
-    results = grading.grade(folder, time_limit=300, keep_course=course)
+    secret = tmp_path_factory.mktemp("outside-the-course") / "secret.txt"
+    secret.write_text("TOP-SECRET-4711", encoding="utf-8")
+    home_file = Path.home() / f"pwned_by_student_{os.getpid()}.txt"
+    listener = socket.create_server(("127.0.0.1", 0))
+    for student, body in escapes(secret, home_file, listener.getsockname()[1]).items():
+        submit(folder, student, with_answer(json.loads(json.dumps(blank)), "01-pixels-per-image", body))
+    course, feedback = tmp_path_factory.mktemp("course"), tmp_path_factory.mktemp("feedback")
+    models = sorted((path.name, path.stat().st_mtime_ns) for path in default_models_dir().glob("*"))
+    results = grading.grade(folder, time_limit=300, keep_course=course, feedback=feedback)
     grading.write_csv(results, folder / "grades.csv")
+    listener.setblocking(False)
+    with contextlib.suppress(BlockingIOError):
+        listener.accept()
+        pytest.fail("a submission reached a socket of the grading machine")
+    listener.close()
     hangs = tmp_path_factory.mktemp("hanging")
     submit(hangs, "never-finishes", with_answer(json.loads(json.dumps(blank)), "01-pixels-per-image",
                                                 "import time; time.sleep(3600)"))
     results += grading.grade(hangs, time_limit=10)
     by_student = {result.student: result for result in results}
-    by_student["csv"] = list(csv.DictReader((folder / "grades.csv").open(encoding="utf-8")))
-    by_student["untouched-errors"] = errors_shown(course / "autograded" / "untouched" / ASSIGNMENT / PILOT.name)
-    return by_student
+    return {**by_student, "csv": list(csv.DictReader((folder / "grades.csv").open(encoding="utf-8"))),
+            "course": course, "feedback": feedback, "secret": secret, "home_file": home_file,
+            "models": models, "models_after": sorted((path.name, path.stat().st_mtime_ns)
+                                                     for path in default_models_dir().glob("*"))}
 
 
+@pytest.mark.slow
 def test_grading_the_full_edition_gives_full_marks(graded):
     maximum = points_of(PILOT)
     assert maximum >= 3
     assert (graded["full"].points, graded["full"].maximum, graded["full"].status) == (maximum, maximum, "graded")
 
 
+@pytest.mark.slow
 def test_an_untouched_student_edition_scores_zero(graded):
     assert (graded["untouched"].points, graded["untouched"].status) == (0, "graded")
 
 
+@pytest.mark.slow
 def test_an_untouched_notebook_runs_to_the_end_showing_only_its_failing_checks(graded):
     checks = [nbgrader_meta(check)["grade_id"] for _, check in exercises(PILOT).values()]
-    assert graded["untouched-errors"] == [(grade_id, "NotYet") for grade_id in checks]
+    shown = errors_shown(autograded(graded["course"], "untouched", PILOT.stem))
+    assert shown == [(grade_id, "NotYet") for grade_id in checks]
 
 
+@pytest.mark.slow
 def test_one_wrong_answer_loses_exactly_that_exercises_points(graded):
     assert graded["one-wrong"].points == points_of(PILOT) - 2
     assert graded["one-wrong"].status == "graded"
 
 
-def test_crashing_hanging_and_test_reading_submissions_get_a_clear_result(graded):
+@pytest.mark.slow
+def test_crashing_and_hanging_submissions_get_a_clear_result(graded):
     assert graded["crashes"].points == 0 and graded["crashes"].status.startswith("crashed")
     assert graded["never-finishes"].points == 0 and graded["never-finishes"].status.startswith("timed out")
     assert graded["never-finishes"].seconds < 30
-    assert graded["reads-tests"].points == 0 and graded["reads-tests"].status.startswith("not run")
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("student, error", [("writes-home", "Read-only file system"),
+                                            ("reads-outside", "FileNotFoundError"),
+                                            ("opens-socket", "ConnectionRefusedError"),
+                                            ("reads-tests", "FileNotFoundError")])
+def test_a_submission_cannot_leave_its_sandbox(graded, student, error):
+    """Each escape fails inside the sandbox (its exercise earns nothing and its check says why), nothing
+    outside changes, and the other students in the same run are graded as usual."""
+    points = points_of(PILOT) - nbgrader_meta(exercises(PILOT)["01-pixels-per-image"][1])["points"]
+    assert (graded[student].points, graded[student].status) == (0, "graded")
+    ran = autograded(graded["course"], student, PILOT.stem).read_text(encoding="utf-8")
+    assert error in ran, "the check says how the escape failed"
+    assert "TOP-SECRET-4711" not in ran and not graded["home_file"].exists()
+    assert graded["secret"].read_text(encoding="utf-8") == "TOP-SECRET-4711"
+    assert graded["models_after"] == graded["models"], "the tests' (and the learner's) models are not touched"
+    assert graded["full"].points == points_of(PILOT) and points < points_of(PILOT)
+
+
+def test_without_a_sandbox_the_grader_refuses_unless_told_unsafe(tmp_path, monkeypatch, capsys):
+    (tmp_path / "student").mkdir()
+    monkeypatch.setattr(grading.sandbox, "bwrap", lambda: None)
+    with pytest.raises(grading.NoSandbox, match="--unsafe"):
+        grading.grade(tmp_path)
+    assert grading.grade(tmp_path, unsafe=True) == []
+    assert "WITHOUT a sandbox" in capsys.readouterr().err
+    with pytest.raises(FileNotFoundError, match="no folder of submissions"):
+        grading.grade(tmp_path / "missing", unsafe=True)
+
+
+@pytest.mark.slow
 def test_the_grade_table_is_a_csv_per_student_and_notebook(graded):
     rows = graded["csv"]
-    assert list(rows[0])[:4] == ["student", "notebook", "points", "maximum"]
-    assert {(row["student"], row["notebook"]) for row in rows} == {
-        (student, PILOT.stem) for student in ("full", "untouched", "one-wrong", "crashes", "reads-tests")}
+    assert list(rows[0]) == grading.COLUMNS
+    students = ("full", "untouched", "one-wrong", "crashes", *escapes(Path(), Path(), 0))
+    assert {(row["student"], row["notebook"]) for row in rows} == {(student, PILOT.stem) for student in students}
+
+
+@pytest.mark.slow
+def test_every_student_gets_a_feedback_page_with_each_checks_sentence_and_points(graded):
+    pages = {page.parent.name: page.read_text(encoding="utf-8")
+             for page in graded["feedback"].glob(f"*/{PILOT.stem}.html")}
+    assert set(pages) == {row["student"] for row in graded["csv"]}
+    one_wrong = pages["one-wrong"]
+    assert "✗ Not yet" in one_wrong and "✓ Correct" in one_wrong
+    assert re.search(r"Score: 2(\.0)? / 4(\.0)?", one_wrong), "the notebook's points"
+    assert len(re.findall(r"Test cell</a> \(Score: \d(\.0)? / \d(\.0)?\)", one_wrong)) == 3, "each check's points"
+    assert "BEGIN HIDDEN TESTS" not in one_wrong
+    assert "crashed" in pages["crashes"].lower(), "a notebook that could not be marked gets a page saying why"
 
 
 # --- every other notebook: one submission with a blank, a wrong and right answers ---------------------
@@ -230,21 +329,6 @@ def blank_wrong_and_right(full: Path, student: dict) -> tuple[dict, float, list[
                                             for grade_id in (first, second)]
 
 
-@contextlib.contextmanager
-def models_restored() -> Iterator[None]:
-    """Put back models/ as it was: the graded kernels' short training overwrites the saved network.
-    (Were it left behind, load_or_train would refuse it anyway: it took fewer steps than the recipe.)"""
-    saved = {path: path.read_bytes() for path in default_models_dir().glob("*.keras")}
-    try:
-        yield
-    finally:
-        for path in default_models_dir().glob("*.keras"):
-            if path not in saved:
-                path.unlink()
-        for path, content in saved.items():
-            path.write_bytes(content)
-
-
 @pytest.fixture(scope="module")
 def graded_series(student_edition, tmp_path_factory) -> dict[str, tuple]:
     """notebook name -> (grader's result, points deserved, checks that must fail, errors shown)."""
@@ -255,19 +339,52 @@ def graded_series(student_edition, tmp_path_factory) -> dict[str, tuple]:
         notebook, points, failing = blank_wrong_and_right(full, student)
         submit(folder, "blank-wrong-right", notebook, full.name)
         expected[full.stem] = (points, failing)
-    with pytest.MonkeyPatch.context() as patch, models_restored():
-        # Keras' own debugging switch: every fit in the graded kernels stops after 2 epochs. What is
-        # tested here, scores and errors, does not depend on how well the networks learn (nbval trains
-        # them in full), and grading 02-08 takes about 7 minutes instead of 10.
-        patch.setenv("KERAS_MAX_EPOCHS", str(GRADED_EPOCHS))
-        results = {result.notebook: result for result in grading.grade(folder, time_limit=1800, keep_course=course)}
-    ran = course / "autograded" / "blank-wrong-right" / ASSIGNMENT
-    return {name: (results[name], *expected[name], errors_shown(ran / f"{name}.ipynb")) for name in expected}
+    start = time.monotonic()
+    results = {result.notebook: result for result in grading.grade(folder, time_limit=600, keep_course=course)}
+    print(f"graded notebooks 02-08 in {time.monotonic() - start:.0f} s")
+    return {name: (results[name], *expected[name], errors_shown(autograded(course, "blank-wrong-right", name)))
+            for name in expected}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("notebook", NOTEBOOKS[1:], ids=[nb.stem for nb in NOTEBOOKS[1:]])
 def test_the_grader_scores_blank_wrong_and_right_answers_in_every_notebook(graded_series, notebook):
     result, points, failing, errors = graded_series[notebook.stem]
     assert (result.status, result.maximum) == ("graded", points_of(notebook))
     assert result.points == points, f"{result.points} points instead of {points} ({errors})"
-    assert errors == [(grade_id, "NotYet") for grade_id in failing], "only the two failing checks show an error"
+    graded_errors = [error for error in errors if error[0] in GRADE_IDS]
+    assert graded_errors == [(grade_id, "NotYet") for grade_id in failing], "only the two failing checks fail"
+    assert not [error for error in errors if error[0] not in GRADE_IDS and error[0] not in CUT_CHECKS], (
+        "no other cell fails under the cut recipe")
+
+
+# --- the cut recipe and the graded kernel's environment, in this process -----------------------------
+
+def test_the_cut_recipe_trains_a_few_steps_but_predicts_everything(monkeypatch):
+    import keras
+
+    from classroom import cut
+
+    monkeypatch.setattr(keras.Model, "fit", keras.Model.fit)  # put back after the test
+    monkeypatch.setenv(cut.STEPS_VARIABLE, "3")
+    cut.cut_training()
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    x, y = np.zeros((100, 4), "float32"), np.zeros(100, "int64")
+    history = model.fit(x, y, epochs=10, batch_size=10, verbose=0)
+    assert (len(history.epoch), int(model.optimizer.iterations)) == (cut.DEFAULT_EPOCHS, cut.DEFAULT_EPOCHS * 3)
+    assert model.predict(x, batch_size=10, verbose=0).shape == (100, 2), "predict is not cut"
+    assert keras.config.max_steps_per_epoch() is None, "the cap holds only while fit runs"
+    monkeypatch.setenv(cut.EPOCHS_VARIABLE, "two")
+    with pytest.raises(ValueError, match="whole numbers"):
+        cut.limits()
+
+
+def test_the_graded_kernel_gets_only_its_own_folders(tmp_path, monkeypatch):
+    from classroom.kernel import kernel_environment
+
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "not for students")
+    environment = kernel_environment(tmp_path)
+    assert "AWS_SECRET_ACCESS_KEY" not in environment
+    for name in ("HOME", "TMPDIR", "MNIST_MODELS_DIR", "XDG_CACHE_HOME", "MPLCONFIGDIR"):
+        assert Path(environment[name]).is_relative_to(tmp_path), name
