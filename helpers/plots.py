@@ -44,7 +44,6 @@ from helpers.style import (
 # The original script's confidence bands, kept with a second cue besides colour.
 HIGH_CONFIDENCE = 0.90
 MEDIUM_CONFIDENCE = 0.70
-SURE_ENOUGH_TO_NAME = 0.5  # descriptions name a predicted digit only above this probability
 SPLIT_HATCHES = ["", "//", "..", "xx"]  # bar groups differ by pattern as well as colour
 
 
@@ -223,14 +222,12 @@ def plot_prediction_grid(images: np.ndarray, true_labels: np.ndarray, probabilit
 
 
 def describe_prediction_grid(true_labels: np.ndarray, probabilities: np.ndarray) -> str:
-    """The text alternative of :func:`plot_prediction_grid`: how many right, and the lowest confidence."""
-    predictions = probabilities.argmax(axis=1)
-    confidence = probabilities.max(axis=1)
-    right = int(np.sum(predictions == np.asarray(true_labels)))
+    """The text alternative of :func:`plot_prediction_grid`: what each title says. How many are right is
+    what a training run makes of ten images (one more or less on another computer), so it is left to
+    the titles and to the cells that count them."""
     return (f"Grid of {len(true_labels)} test digits ({digits_phrase(true_labels)}), each titled with the "
             "predicted digit, its confidence and a word for it (high from 90%, medium from 70%, low below), "
-            "a check mark if right or a cross if wrong, over the true digit; title colour follows the word. "
-            f"{right} of {len(true_labels)} right; lowest confidence {percent(confidence.min())}.")
+            "a check mark if right or a cross if wrong, over the true digit; title colour follows the word.")
 
 
 def percent_bars(ax: Axes, values: np.ndarray, *, highlight: int) -> None:
@@ -257,7 +254,7 @@ def plot_confidence_bars(confidence_per_digit: np.ndarray, *, title: str = "") -
     lowest = extreme_named(values, lowest=True)
     return attach(figure, "Bar chart of the mean probability the model gives the true digit, for each digit 0-9, "
                   f"bars from zero, each labelled in percent: all between {percent(values.min())} and "
-                  f"{percent(values.max())}; the lowest bar{', ' + lowest + ',' if lowest else ''} in vermillion, "
+                  f"{percent(values.max())}; the lowest bar, {lowest}, in vermillion, "
                   "the others blue.")
 
 
@@ -275,10 +272,10 @@ def plot_confidence_left(confidence_per_digit: np.ndarray, *, title: str = "") -
            ylim=(0, max(left.max(), 1e-3) * 1.15),
            title=title or "How much probability goes to wrong digits? (most in vermillion)")
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    most = extreme_named(left, lowest=False, margin=0.005)
+    most = extreme_named(left, lowest=False)
     return attach(figure, "Bar chart of the mean probability the model gives wrong digits, for each true digit "
                   f"0-9, each bar labelled in percent: from {percent(left.min())} to {percent(left.max())}; "
-                  f"the largest bar{', ' + most + ',' if most else ''} in vermillion, the others blue.")
+                  f"the largest bar, {most}, in vermillion, the others blue.")
 
 
 def plot_probabilities(probabilities: np.ndarray, *, image: np.ndarray | None = None,
@@ -300,11 +297,10 @@ def plot_probabilities(probabilities: np.ndarray, *, image: np.ndarray | None = 
            title=f"prediction: {prediction} ({probabilities[prediction]:.1%})")
     beside = "" if image is None else (" beside the input image" if true_label is None
                                        else f" beside the input image (actual digit: {true_label})")
-    if probabilities[prediction] < SURE_ENOUGH_TO_NAME:  # a near tie: which digit wins can change with the machine
-        answer = f"no digit reaches 50%: the highest, in blue, has {percent(probabilities[prediction])}"
-    else:
-        answer = f"the prediction, {prediction}, has {percent(probabilities[prediction])}, in blue"
-    return attach(figure, f"Bar chart of the probability of each digit 0-9{beside}; {answer}, the others grey.")
+    # Which digit wins and by how much is what a training run makes of this one image, and can change on
+    # another computer; the title and the cell's printed text say it. The description says what is drawn.
+    return attach(figure, f"Bar chart of the probability of each digit 0-9{beside}, each bar labelled in percent "
+                  "when 1% or more; the highest bar, the prediction named in the title, in blue, the others grey.")
 
 
 def plot_confusion_matrix(matrix: np.ndarray, *, title: str = "Confusion matrix") -> Figure:

@@ -354,25 +354,24 @@ def test_preparation_steps_can_show_grey_levels_with_white_paper():
 
 # --- text alternatives (helpers.describe): written from the data, so they change when the figure's meaning does
 
-def test_confidence_bars_description_states_the_range_and_names_a_clear_lowest():
+def test_confidence_bars_description_states_the_range_and_names_the_lowest():
     from helpers.describe import describe
 
     confidence = np.array([0.99, 0.98, 0.95, 0.96, 0.97, 0.91, 0.98, 0.97, 0.93, 0.94])
     text = describe(plots.plot_confidence_bars(confidence))
     assert text.startswith("Bar chart of the mean probability the model gives the true digit, for each digit 0-9")
     assert "all between 91.0% and 99.0%" in text and "the lowest bar, digit 5, in vermillion" in text
-    tied = confidence.copy()
-    tied[8] = 0.912  # within a point of digit 5: a near tie is not named, it could flip on another machine
-    assert "the lowest bar in vermillion" in describe(plots.plot_confidence_bars(tied))
+    left = describe(plots.plot_confidence_left(confidence))
+    assert "from 1.0% to 9.0%; the largest bar, digit 5, in vermillion" in left
 
 
-def test_prediction_grid_description_counts_right_answers():
+def test_prediction_grid_description_says_what_each_title_shows():
     from helpers.describe import describe
 
     probabilities = np.full((3, 10), 0.0)
     probabilities[0, 7], probabilities[1, 2], probabilities[2, 4] = 0.95, 0.80, 0.50
     text = describe(plots.plot_prediction_grid(IMAGES[:3], np.array([7, 2, 9]), probabilities, n_cols=3))
-    assert "digits 7, 2, 9" in text and "2 of 3 right; lowest confidence 50.0%." in text
+    assert "digits 7, 2, 9" in text and "its confidence and a word for it" in text
     assert "check mark" in text and "cross" in text, "the second cue besides colour is described too"
 
 
@@ -395,15 +394,16 @@ def test_every_plot_carries_a_description_of_its_own(figure):
     assert 40 < len(text) < 600 and text.endswith("."), text
 
 
-def test_probabilities_description_names_the_prediction_only_when_it_is_clear():
+def test_probabilities_description_says_what_is_drawn_and_the_title_names_the_prediction():
     from helpers.describe import describe
 
     sure = np.full(10, 0.1 / 9)
     sure[4] = 0.9
-    assert "the prediction, 4, has 90.0%, in blue" in describe(plots.plot_probabilities(sure))
-    unsure = np.full(10, 0.07)
-    unsure[2] = 0.37
-    assert "no digit reaches 50%: the highest, in blue, has 37.0%" in describe(plots.plot_probabilities(unsure))
+    figure = plots.plot_probabilities(sure, image=IMAGES[0], true_label=4)
+    assert describe(figure).startswith("Bar chart of the probability of each digit 0-9 beside the input image "
+                                       "(actual digit: 4)")
+    assert "the highest bar, the prediction named in the title, in blue" in describe(figure)
+    assert figure.axes[-1].get_title() == "prediction: 4 (90.0%)"
 
 
 def test_training_curves_description_reads_the_last_epoch():
