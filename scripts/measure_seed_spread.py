@@ -14,8 +14,8 @@ tolerances of tests/nbval_tolerance.py), "needs the measured spread" (with the n
 moved further), or "FAILS" with the reason (a word, a label or the count of outputs changed:
 such a cell must check its lesson instead of printing what a seed picks). With ``--write`` each
 ``depends-on-training`` cell gets, in its metadata (never seen by a learner), ``spread``: for
-each of its numbers, one and a half times the largest move measured over the seeds where that is wider
-than the rule, else null. No spread is stored beyond a cap (3 points for an accuracy, 6 in small-sample
+each of its numbers, twice the largest move measured over the seeds where that is wider than the
+rule, else null. No spread is stored beyond a cap (3 points for an accuracy, 6 in small-sample
 cells, 30% for a loss or a count): a number that moves further needs another way of checking. Running
 the series once takes about 8 minutes on 2 cores; three seeds, about 25.
 """
@@ -52,7 +52,8 @@ SANITIZE = ROOT / "notebooks" / "nbval_sanitize.cfg"
 SKIP = ("metadata", "traceback", "prompt_number", "output_type", "name", "execution_count",
         "application/vnd.jupyter.widget-view+json", "image/png", "image/jpeg")
 IGNORED_TAGS = {"nbval-ignore-output", "nbval-skip"}
-MARGIN = 1.5  # the stored spread is half again the largest move seen: three seeds rarely show the extremes
+MARGIN = 2.0  # the stored spread is twice the largest move seen (at most the cap): three seeds rarely show
+MIN_MARGIN = 1.5  # the extremes; a move whose 1.5 times is beyond the cap fails instead
 # No spread beyond these: a share or points difference 3 points (6 in small-sample cells) or 30% of its
 # distance to the nearer end of its range, whichever is more; a larger decimal or a count 30%. A number
 # that moves further needs another kind of check.
@@ -151,17 +152,17 @@ def cell_moves(stored_cell, fresh_cell, sanitize) -> dict[str, list] | str | Non
 
 
 def needed_spread(move: float, rule: float, kind: str, stored: str, small_sample: bool = False) -> float | None:
-    """The spread to store for one number (None: the rule is enough); raises if beyond the cap."""
-    if move <= rule + 1e-12:
+    """The spread to store for one number (None: the rule is enough); raises if the move is beyond the cap."""
+    if move * MARGIN <= rule + 1e-12:
         return None
-    value = move * MARGIN
     size = abs(unit_value(stored, kind))
     if kind in ("share", "points"):
         cap = max(SMALL_SAMPLE_SHARE_CAP if small_sample else SHARE_CAP, RELATIVE_CAP * min(size, 1 - size))
     else:
         cap = RELATIVE_CAP * size
-    if value > cap:
-        raise ValueError(f"{stored} moved by {move:.4g}: twice that is beyond the cap of {cap:.4g}")
+    if move * MIN_MARGIN > cap:
+        raise ValueError(f"{stored} moved by {move:.4g}: half again that is beyond the cap of {cap:.4g}")
+    value = min(move * MARGIN, cap)
     return float(f"{math.ceil(value * 1e4) / 1e4:.4g}") if kind in ("share", "points") else float(f"{value:.3g}")
 
 

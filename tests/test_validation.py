@@ -53,10 +53,12 @@ def test_real_changes_fail(stored, fresh):
     assert not within_tolerance(stored, fresh)
 
 
-def test_shares_of_a_small_sample_may_move_by_two_points():
+def test_shares_of_a_small_sample_may_move_by_three_points():
+    # 04 with seed 7 on Colab's stack: one digit's mean confidence 0.974 read 0.953, its precision 0.964 read 0.986
+    assert not within_tolerance("0.974", "0.953") and within_tolerance("0.974", "0.953", small_sample=True)
+    assert within_tolerance("0.964", "0.986", small_sample=True)
     assert not within_tolerance("92.0%", "90.9%") and within_tolerance("92.0%", "90.9%", small_sample=True)
-    assert not within_tolerance("0.978", "0.968") and within_tolerance("0.978", "0.968", small_sample=True)
-    assert not within_tolerance("92.0%", "89.9%", small_sample=True)
+    assert not within_tolerance("92.0%", "88.9%", small_sample=True)
     assert not within_tolerance("226", "260", small_sample=True)  # counts keep their 10%
 
 
@@ -65,8 +67,8 @@ def test_a_difference_in_points_gets_the_sum_of_its_two_shares_tolerances():
     assert tolerance_mismatch("test accuracy 96.73%  -0.22 points", "test accuracy 96.70%  -0.25 points") is None
     assert within_tolerance("+0.44", "+1.40", " points") and within_tolerance("-0.22", "+0.70", " points")
     assert not within_tolerance("+0.44", "+1.50", " points") and not within_tolerance("+1.39", "-0.10", " points")
-    assert within_tolerance("+0.44", "+4.40", " points", small_sample=True)
-    assert not within_tolerance("+0.44", "+4.50", " points", small_sample=True)
+    assert within_tolerance("+0.44", "+6.40", " points", small_sample=True)
+    assert not within_tolerance("+0.44", "+6.50", " points", small_sample=True)
 
 
 def test_a_measured_seed_spread_widens_a_numbers_tolerance_but_never_a_small_counts():
