@@ -5,9 +5,10 @@
 2. The tests own their models: the main process makes a models folder of its own and names it in
    MNIST_MODELS_DIR (which helpers.model reads), so pytest-xdist's workers, every notebook kernel
    and every test use it, and none reads, trains over or deletes the learner's models/. The folder
-   is removed when the run ends. When the run includes the notebooks, the main process first trains
-   the series' network into it (notebook 03's recipe, about 40 s), so that notebooks 04-08 load it
-   as they do on a learner's machine after 03, whichever of them runs first.
+   is removed when the run ends. When the run includes a notebook that loads the series' network
+   (04, 05, 06 or 08), the main process first trains it there (notebook 03's recipe, about 40 s),
+   so that they load it as they do on a learner's machine after 03, whichever runs first.
+3. Every notebook cell is marked slow, and the longest files start first on the two workers.
 
 How notebook outputs are compared (exactly, or within a tolerance where training decides) is the
 plugin tests/nbval_tolerance.py, registered in pyproject.toml.
