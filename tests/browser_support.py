@@ -166,3 +166,16 @@ def serve(directory: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@contextmanager
+def closed_with_a_screenshot_on_failure(page, folder: Path) -> Iterator[None]:
+    """Close ``page`` after the block; if the block fails, save a screenshot of it in ``folder`` first."""
+    try:
+        yield
+    except Exception:
+        page.screenshot(path=folder / "failure.png", full_page=True)
+        print(f"screenshot of the page at the failure: {folder / 'failure.png'}")
+        raise
+    finally:
+        page.close()

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import browser_support
 import pytest
-from browser_support import draw, free_port
+from browser_support import closed_with_a_screenshot_on_failure, draw, free_port
 
 from helpers.widgets import load_example_strokes
 
@@ -145,7 +145,7 @@ def test_draw_a_digit_in_jupyterlab(browser, jupyterlab, tmp_path):  # browser f
     from playwright.sync_api import expect
 
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    try:
+    with closed_with_a_screenshot_on_failure(page, tmp_path):
         page.goto(jupyterlab, timeout=SERVER_START_TIMEOUT * 1000)
         seconds = run_all_cells(page)
         print(f"notebook 06 ran in JupyterLab in {seconds:.0f} s")
@@ -168,12 +168,6 @@ def test_draw_a_digit_in_jupyterlab(browser, jupyterlab, tmp_path):  # browser f
                 widget.screenshot(path=tmp_path / "canvas.png")
         if os.environ.get("UPDATE_SCREENSHOT") == "1":
             save_screenshot(tmp_path / "canvas.png", SCREENSHOT)
-    except Exception:
-        page.screenshot(path=tmp_path / "failure.png", full_page=True)
-        print(f"screenshot of the page at the failure: {tmp_path / 'failure.png'}")
-        raise
-    finally:
-        page.close()
 
 
 def save_screenshot(source: Path, target: Path) -> None:

@@ -23,6 +23,7 @@ from browser_support import (
     CANVAS_PAGE,
     PROJECT,
     build_site,
+    closed_with_a_screenshot_on_failure,
     draw,
     jittered_strokes,
     serve,
@@ -72,7 +73,7 @@ def test_the_canvas_reads_drawings_on_the_site_with_no_kernel(browser, site, tmp
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         errors = []
         page.on("pageerror", lambda error: errors.append(str(error)))
-        try:
+        with closed_with_a_screenshot_on_failure(page, tmp_path):
             page.goto(f"{base}/{CANVAS_PAGE}")
             widget = page.locator(".mnist-canvas-widget")
             expect(widget).to_have_count(1, timeout=30_000)
@@ -100,12 +101,6 @@ def test_the_canvas_reads_drawings_on_the_site_with_no_kernel(browser, site, tmp
             print(f"site canvas: last stroke to answer, median of {len(results)} drawings: {median:.2f} ms")
             assert median <= LATENCY_BOUND_MS
             assert not errors, errors
-        except Exception:
-            page.screenshot(path=tmp_path / "failure.png", full_page=True)
-            print(f"screenshot of the page at the failure: {tmp_path / 'failure.png'}")
-            raise
-        finally:
-            page.close()
 
 
 FOCUSED_CLASS = "() => document.activeElement ? document.activeElement.className : ''"
@@ -130,7 +125,7 @@ def test_the_canvas_works_from_the_keyboard_alone_and_announces_its_answer(brows
 
     with serve(site) as base:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        try:
+        with closed_with_a_screenshot_on_failure(page, tmp_path):
             page.goto(f"{base}/{CANVAS_PAGE}")
             widget = page.locator(".mnist-canvas-widget")
             expect(widget).to_have_count(1, timeout=30_000)
@@ -157,9 +152,3 @@ def test_the_canvas_works_from_the_keyboard_alone_and_announces_its_answer(brows
             expect(announcer).to_have_text("The canvas is empty.")
             expect(chooser).to_have_value("")
             print(f"keyboard only: {presses} presses of Tab to the test-digit chooser")
-        except Exception:
-            page.screenshot(path=tmp_path / "failure.png", full_page=True)
-            print(f"screenshot of the page at the failure: {tmp_path / 'failure.png'}")
-            raise
-        finally:
-            page.close()
