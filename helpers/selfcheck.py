@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import ast
+import contextlib
+import inspect
+import textwrap
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -45,6 +49,8 @@ def _show(value: object) -> str:
 
 def _difference(result: object, expected: object) -> str | None:
     """None if ``result`` equals ``expected`` (arrays: same shape, dtype and values), else what differs."""
+    if isinstance(expected, np.generic):
+        expected = expected.item()
     if isinstance(expected, np.ndarray):
         if not isinstance(result, np.ndarray):
             return f"returned {_show(result)}, not a NumPy array"
@@ -60,15 +66,32 @@ def _difference(result: object, expected: object) -> str | None:
         return None
     if isinstance(result, np.ndarray) and result.size != 1:
         return f"returned {_show(result)}, not a single number"
-    try:
-        same = bool(np.isclose(result, expected)) if isinstance(expected, float) else bool(result == expected)
-    except (TypeError, ValueError):
-        same = False
+    same = _plain(result, type(expected)) == expected if not isinstance(expected, float) else (
+        _plain(result, float) is not None and bool(np.isclose(_plain(result, float), expected)))
     return None if same else f"returned {_show(result)} instead of {_show(expected)}"
 
 
+def _plain(value: object, kind: type) -> object:
+    """``value`` as a plain Python ``kind`` (int, float, str, bool, tuple, list), or None if it is not one.
+
+    Compares what a learner returned by its value, never by its own ``==``: an object that claims
+    to equal everything is not a number.
+    """
+    if isinstance(value, np.ndarray) and value.size == 1:
+        value = value.reshape(()).item()
+    if isinstance(value, np.generic):
+        value = value.item()
+    if kind in (int, float):
+        numbers = (int, float) if kind is float else (int,)
+        return kind(value) if isinstance(value, numbers) and not isinstance(value, bool) else None
+    if kind in (tuple, list):
+        return kind(value) if type(value) in (tuple, list) else None
+    return value if type(value) is kind else None
+
+
 def check_function(function: Callable, cases: list[tuple[tuple, object]], *, praise: str,
-                   mistakes: list[tuple[Callable, str]] = ()) -> None:
+                   mistakes: list[tuple[Callable, str]] = (), forbidden: Sequence[Callable] = (),
+                   no_loops: bool = False) -> None:
     """Test a learner's ``function``: print "✓ Correct" if it returns the expected value on every case.
 
     ``cases`` are ``(arguments, expected result)`` pairs; use made-up inputs beside the real
@@ -76,11 +99,24 @@ def check_function(function: Callable, cases: list[tuple[tuple, object]], *, pra
     version of the function with the hint to give when the learner's result equals its
     result. Otherwise raises :class:`NotYet` with one plain sentence saying what is wrong
     (a function still holding ``...`` "returns nothing yet"). Arguments are copied, so a
-    function that changes its input in place cannot spoil the next case.
+    function that changes its input in place cannot spoil the next case. While the learner's
+    function runs, each ``forbidden`` function (the series' own answer, which computed the
+    expected values) refuses to run, under whatever name it is called (:func:`forbidding`);
+    ``no_loops`` fails a function whose source holds a ``for`` or ``while`` loop.
     """
     name = getattr(function, "__name__", "your function")
     if not callable(function):
         raise NotYet(f"{name} should be a function: run the cell that defines it with `def`.")
+    if no_loops and _has_loop(function):
+        raise NotYet(f"{name} uses a loop: write it with whole-array NumPy operations instead.")
+    with forbidding(*forbidden):
+        _check_cases(function, name, cases, mistakes)
+    print(f"✓ Correct: {praise}")
+
+
+def _check_cases(function: Callable, name: str, cases: list[tuple[tuple, object]],
+                 mistakes: list[tuple[Callable, str]]) -> None:
+    """Raise :class:`NotYet` at the first case where ``function`` does not return the expected value."""
     for arguments, expected in cases:
         call = f"{name}({', '.join(_show(argument) for argument in arguments)})"
         try:
@@ -88,6 +124,9 @@ def check_function(function: Callable, cases: list[tuple[tuple, object]], *, pra
         except NotImplementedError:
             raise NotYet(f"{name} is not written yet: replace `...` with your code.") from None
         except Exception as error:  # the learner's code may raise anything; say it in words
+            if str(error).startswith(FORBIDDEN):
+                raise NotYet(f"{call} calls {str(error)[len(FORBIDDEN):]}, which the series wrote for you: "
+                             "write your own.") from None
             raise NotYet(f"{call} stopped with {type(error).__name__}: {error}") from None
         if any(result is unwritten for unwritten in UNWRITTEN):
             raise NotYet(f"{name} returns nothing yet: replace `...` with your code and `return` the result.")
@@ -95,7 +134,39 @@ def check_function(function: Callable, cases: list[tuple[tuple, object]], *, pra
         if problem:
             hints = [hint for wrong, hint in mistakes if _difference(result, _try(wrong, arguments)) is None]
             raise NotYet(f"{call} {problem}." + (f" {hints[0]}" if hints else ""))
-    print(f"✓ Correct: {praise}")
+
+
+FORBIDDEN = "forbidden reference: "
+
+
+@contextlib.contextmanager
+def forbidding(*functions: Callable) -> Iterator[None]:
+    """While the block runs, each of ``functions`` raises instead of computing, however it is reached.
+
+    Its code is swapped for a stub's, so that ``from helpers.evaluate import confusion_matrix``
+    in a learner's cell, an alias or a method call all stop; the code is restored afterwards.
+    """
+    originals = [(function, function.__code__) for function in functions]
+    try:
+        for function, code in originals:
+            label = f"{function.__module__}.{function.__qualname__}".replace("keras.src.", "keras.")
+            stub: dict = {}
+            exec(f"def stub(*args, **kwargs):\n    raise RuntimeError({FORBIDDEN + label!r})", stub)  # noqa: S102
+            function.__code__ = stub["stub"].__code__
+        yield
+    finally:
+        for function, code in originals:
+            function.__code__ = code
+
+
+def _has_loop(function: Callable) -> bool:
+    """Whether ``function``'s source (when Python can find it) holds a for or while loop or a comprehension."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError):
+        return False
+    loops = (ast.For, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+    return any(isinstance(node, loops) for node in ast.walk(tree))
 
 
 def check_value(value: object, expected: object, *, name: str, praise: str,

@@ -285,3 +285,46 @@ def test_figure_outputs_carry_their_description(notebook):
                 text = "".join(data.get("text/plain", ""))
                 assert text and not text.startswith("<Figure"), (
                     f"a figure without a text alternative (refresh the notebook): {source(cell)[:60]}")
+
+
+# A stated training time must hold for the run stored on the page: (notebook, the prose cell that
+# states it, the cell that trains). The prose says "N to M seconds", "up to two [minutes]" or "one to
+# two minutes"; the stored log says each epoch's seconds ("- 6s -") or "in 74 s".
+STATED_TIMES = [("03_training", "cell-007", "cell-008"), ("03_training", "cell-017", "cell-018"),
+                ("07_going_further", "10a86c10", "56504ba3")]
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def stated_limit_seconds(prose: str) -> float:
+    """The longest time a sentence allows: "10 to 40 seconds" -> 40, "up to two on a busy one" -> 120."""
+    text = " ".join(prose.split())
+    ranges = re.findall(r"(\w+) to (\w+) (seconds|minutes)", text)
+    ups = re.findall(r"up to (\w+)", text)
+    limits = [float(NUMBER_WORDS.get(high, high)) * (60 if unit == "minutes" else 1) for _, high, unit in ranges]
+    limits += [60.0 * NUMBER_WORDS[word] for word in ups if word in NUMBER_WORDS]
+    assert limits, f"no stated time found in: {text[:120]}"
+    return max(limits)
+
+
+def stored_seconds(cell: dict) -> float:
+    """The seconds a training cell's stored output reports: its epochs added up, or its "in N s"."""
+    text = stream_text(cell, "stdout")
+    epochs = re.findall(r" - (?:(\d+)m )?(\d+)s - ", text)
+    if epochs:
+        return sum(60 * int(minutes or 0) + int(seconds) for minutes, seconds in epochs)
+    return float(re.search(r"in (\d+) s\b", text).group(1))
+
+
+def test_stated_limit_seconds_reads_the_phrases_the_notebooks_use():
+    assert stated_limit_seconds("This takes 10 to 40 seconds, depending on the computer") == 40
+    assert stated_limit_seconds("in under a minute on a quiet\n2-core laptop (up to two on a busy one).") == 120
+    assert stated_limit_seconds("Training takes one to two minutes on a quiet 2-core laptop") == 120
+    assert stored_seconds({"outputs": [{"output_type": "stream", "name": "stdout",
+                                        "text": "563/563 - 8s - 14ms/step\n563/563 - 1m 2s - 9ms/step\n"}]}) == 70
+
+
+@pytest.mark.parametrize("name, prose_id, training_id", STATED_TIMES)
+def test_a_stated_training_time_holds_for_the_stored_run(name, prose_id, training_id):
+    by_id = {cell.get("id"): cell for cell in cells(NOTEBOOK_DIR / f"{name}.ipynb")}
+    limit, took = stated_limit_seconds(source(by_id[prose_id])), stored_seconds(by_id[training_id])
+    assert took <= limit, f"{name}: the page says at most {limit:.0f} s, its stored run took {took:.0f} s"
