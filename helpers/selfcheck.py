@@ -109,18 +109,21 @@ def check_function(function: Callable, cases: list[tuple[tuple, object]], *, pra
         raise NotYet(f"{name} should be a function: run the cell that defines it with `def`.")
     if no_loops and _has_loop(function):
         raise NotYet(f"{name} uses a loop: write it with whole-array NumPy operations instead.")
-    with forbidding(*forbidden):
-        _check_cases(function, name, cases, mistakes)
+    _check_cases(function, name, cases, mistakes, forbidden)
     print(f"✓ Correct: {praise}")
 
 
 def _check_cases(function: Callable, name: str, cases: list[tuple[tuple, object]],
-                 mistakes: list[tuple[Callable, str]]) -> None:
-    """Raise :class:`NotYet` at the first case where ``function`` does not return the expected value."""
+                 mistakes: list[tuple[Callable, str]], forbidden: Sequence[Callable]) -> None:
+    """Raise :class:`NotYet` at the first case where ``function`` does not return the expected value.
+
+    Only the learner's own call runs with ``forbidden`` refused: the typical mistakes may use them.
+    """
     for arguments, expected in cases:
         call = f"{name}({', '.join(_show(argument) for argument in arguments)})"
         try:
-            result = function(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in arguments])
+            with forbidding(*forbidden):
+                result = function(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in arguments])
         except NotImplementedError:
             raise NotYet(f"{name} is not written yet: replace `...` with your code.") from None
         except Exception as error:  # the learner's code may raise anything; say it in words

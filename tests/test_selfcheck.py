@@ -82,6 +82,11 @@ def test_the_reference_refuses_to_run_under_any_name_while_a_check_runs_and_come
         check_function(lambda t, p: alias(t, p), [((labels, answers), expected)], praise="",
                        forbidden=[evaluate.confusion_matrix])
     assert np.array_equal(alias(labels, answers), expected), "restored after the check"
+    with pytest.raises(NotYet, match="Rows are the true digits"):  # a typical mistake may use the reference
+        transposed = lambda t, p: np.bincount(10 * p + t, minlength=100).reshape(10, 10)  # noqa: E731
+        check_function(transposed, [((labels, answers), expected)], praise="",
+                       mistakes=[(lambda t, p: evaluate.confusion_matrix(p, t), "Rows are the true digits.")],
+                       forbidden=[evaluate.confusion_matrix])
 
 
 def test_a_loop_fails_where_the_exercise_asks_for_none(tmp_path):
