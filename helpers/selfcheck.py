@@ -151,7 +151,7 @@ def forbidding(*functions: Callable) -> Iterator[None]:
     """
     originals = [(function, function.__code__) for function in functions]
     try:
-        for function, code in originals:
+        for function, _ in originals:
             label = f"{function.__module__}.{function.__qualname__}".replace("keras.src.", "keras.")
             stub: dict = {}
             exec(f"def stub(*args, **kwargs):\n    raise RuntimeError({FORBIDDEN + label!r})", stub)  # noqa: S102
