@@ -73,3 +73,24 @@ def check_steps_per_epoch(steps_per_epoch) -> None:
             ),
         ],
     )
+
+
+def check_best_epoch(best_epoch, full_history) -> None:
+    """Best_epoch on made-up runs and on the full run."""
+    real = full_history.history
+    check_function(
+        best_epoch,
+        [
+            (({"loss": [0.6, 0.3, 0.2], "val_loss": [0.5, 0.3, 0.4]},), 2),
+            (({"loss": [0.4, 0.3, 0.2, 0.1], "val_loss": [0.2, 0.3, 0.4, 0.5]},), 1),
+            (({"loss": [0.9, 0.8], "val_loss": [0.9, 0.8]},), 2),
+            ((real,), int(np.argmin(real["val_loss"])) + 1),
+        ],
+        praise="the lowest validation loss, counted from 1 as Keras' log counts epochs.",
+        mistakes=[
+            (lambda history: int(np.argmin(history["val_loss"])), "Keras counts epochs from 1, Python from 0."),
+            (lambda history: int(np.argmin(history["loss"])) + 1, "Read the validation loss, val_loss."),
+            (lambda history: int(np.argmax(history["val_loss"])) + 1, "The best epoch has the lowest loss."),
+            (lambda history: len(history["val_loss"]), "The last epoch is not always the best one."),
+        ],
+    )
