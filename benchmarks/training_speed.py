@@ -36,8 +36,8 @@ import notebook_code
 import numpy as np
 import tensorflow as tf
 
-from helpers.setup import SEED
 from helpers.data import scale_pixels
+from helpers.setup import SEED
 from helpers.speed import op_determinism_off
 
 NOTEBOOK = notebook_code.NOTEBOOKS / "08_faster_and_trustworthy.ipynb"
