@@ -36,6 +36,7 @@ import notebook_code
 import numpy as np
 import tensorflow as tf
 
+from helpers.data import scale_pixels
 from helpers.setup import SEED
 from helpers.speed import op_determinism_off
 
@@ -125,7 +126,8 @@ SETUPS = notebook_setups()
 
 
 def batches(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int = SEED) -> tf.data.Dataset:
-    """Notebook 08's ``batches``: (x, y) cut into full batches once; a new order of the batches every epoch.
+    """Notebook 08's ``batches``: (x, y) cut into full batches of uint8 pixels once; a new order of the batches
+    every epoch, each scaled to 0-1 as it is served.
 
     The notebook's function assumes a batch size that divides the data; this checks it first.
     """
@@ -145,7 +147,7 @@ def epoch_seconds(setup: Setup, x: np.ndarray, y: np.ndarray, epochs: int = 3) -
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"],
                   jit_compile=setup.jit_compile, steps_per_execution=setup.steps_per_execution)
     data = ({"x": batches(x[:n], y[:n], setup.batch_size), "shuffle": False} if setup.tf_data
-            else {"x": x[:n], "y": y[:n], "batch_size": setup.batch_size})
+            else {"x": scale_pixels(x[:n]), "y": y[:n], "batch_size": setup.batch_size})
     timer = EpochTimer()
     model.fit(**data, epochs=epochs, callbacks=[timer], verbose=0)
     return min(timer.seconds[1:]) * EPOCH_IMAGES / n
@@ -171,7 +173,7 @@ def race_recipe(assigns: str, x: np.ndarray, y: np.ndarray, **namespace) -> dict
     The cell seeds, builds, compiles and fits its network and times that itself, as in the notebook;
     what it prints is left out.
     """
-    namespace = {**NOTEBOOK_CODE, "x_train": x, "y_train": y, **namespace}
+    namespace = {**NOTEBOOK_CODE, "x_train": x, "y_train": y, "scale_pixels": scale_pixels, **namespace}
     notebook_code.run_cell(NOTEBOOK, assigns, namespace)
     return namespace
 
@@ -203,12 +205,12 @@ def main() -> None:
     parser.add_argument("--no-table", action="store_true", help="skip the set-up table")
     arguments = parser.parse_args()
 
-    from helpers.data import load_mnist, scale_pixels
+    from helpers.data import load_mnist
     from helpers.setup import setup_notebook
 
     setup_notebook()
-    (x_train, y_train), (x_test, y_test) = load_mnist()
-    x_train, x_test = scale_pixels(x_train), scale_pixels(x_test)
+    (x_train, y_train), (x_test, y_test) = load_mnist()  # x_train stays uint8, as in notebook 08
+    x_test = scale_pixels(x_test)
     print(f"one epoch: {work_flop() / 1e9:.1f} GFLOP of work ({rule_flop() / 1e9:.1f} by the 3 x 2 rule); {load()}")
     if not arguments.no_table:
         rates, seconds = measure(x_train, y_train, repeats=arguments.repeats)

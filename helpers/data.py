@@ -83,5 +83,11 @@ def download_mnist(missing_path: Path) -> MnistArrays:
 
 
 def scale_pixels(images: np.ndarray) -> np.ndarray:
-    """uint8 pixels 0-255 -> float32 in [0, 1], as the network expects (taught in notebook 01)."""
-    return images.astype("float32") / 255.0
+    """uint8 pixels 0-255 -> float32 in [0, 1], as the network expects (taught in notebook 01).
+
+    The same numbers as ``images.astype("float32") / 255.0``, divided in place: one float32 copy
+    of the images is made, not two (the training set's is 188 MB).
+    """
+    scaled = images.astype("float32")
+    scaled /= 255.0
+    return scaled

@@ -96,7 +96,33 @@ def version_problems(minimums: dict[str, str] = MINIMUM_VERSIONS) -> list[str]:
     return problems
 
 
-def setup_notebook(seed: int = SEED, *, presentation: bool = False) -> None:
+def return_freed_memory() -> None:
+    """Make the C allocator give freed memory back to the system, so a kernel stays small (Linux only).
+
+    By default glibc keeps up to 32 MB blocks and one memory pool (arena) per thread for reuse, and
+    TensorFlow's threads make many; a big array freed then still counts towards the kernel's memory.
+    Here large blocks (1 MB and more) are always mapped and unmapped on their own, at most two arenas
+    are made, and after every cell of a notebook the freed memory is trimmed. Elsewhere it does nothing.
+    """
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-3, 1 << 20)  # M_MMAP_THRESHOLD: a fixed 1 MB stops glibc raising it to 32 MB
+        libc.mallopt(-8, 2)  # M_ARENA_MAX
+    except (OSError, AttributeError):  # not glibc: macOS, Windows, musl
+        return
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and not getattr(shell, "_mnist_trims_memory", False):
+        shell.events.register("post_run_cell", lambda _result: libc.malloc_trim(0))
+        shell._mnist_trims_memory = True
+
+
+def setup_notebook(seed: int = SEED, *, presentation: bool = False, tensorflow: bool = True) -> None:
     """Prepare a notebook (or script) for the series, and say in one line what it found.
 
     - hides TensorFlow's start-up log lines and imports it;
@@ -105,18 +131,43 @@ def setup_notebook(seed: int = SEED, *, presentation: bool = False) -> None:
     - sets the series' plot style (``presentation=True`` for large projector fonts);
     - warns, in plain words, about packages older than the series needs.
 
+    - keeps the kernel's memory small (:func:`return_freed_memory`).
+
+    With ``tensorflow=False`` (notebook 01, which trains nothing) TensorFlow is not imported, which
+    saves its 600 MB: only Python and NumPy are seeded, and the versions are read from the installed
+    packages.
+
     Safe to call again: it re-seeds, which is how a notebook restarts a random sequence.
     """
-    import_tensorflow_quietly()
-    import keras
-    import tensorflow as tf
-
+    return_freed_memory()
     from helpers.style import use_series_style
 
-    keras.utils.set_random_seed(seed)
-    tf.config.experimental.enable_op_determinism()
+    if tensorflow:
+        import_tensorflow_quietly()
+        import keras
+        import tensorflow as tf
+
+        keras.utils.set_random_seed(seed)
+        tf.config.experimental.enable_op_determinism()
+        versions = f"TensorFlow {tf.__version__}, Keras {keras.__version__}"
+    else:
+        import random
+
+        import numpy as np
+
+        random.seed(seed)
+        np.random.seed(seed)
+        versions = f"TensorFlow {installed_version('tensorflow')}, Keras {installed_version('keras')}"
     use_series_style(presentation=presentation)
     for problem in version_problems():
         print(f"Warning: {problem} Install the tested versions with `pip install -r requirements.txt`.")
     where = "Google Colab" if in_colab() else "this computer"
-    print(f"Ready on {where}: TensorFlow {tf.__version__}, Keras {keras.__version__}, seed {seed}.")
+    print(f"Ready on {where}: {versions}, seed {seed}.")
+
+
+def installed_version(package: str) -> str:
+    """The installed version of ``package``, or "not installed"."""
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "not installed"

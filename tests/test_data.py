@@ -107,3 +107,11 @@ def test_scale_pixels_maps_uint8_to_unit_interval():
     scaled = data.scale_pixels(np.array([0, 51, 255], dtype=np.uint8))
     assert scaled.dtype == np.float32
     np.testing.assert_allclose(scaled, [0, 0.2, 1])
+
+
+def test_scale_pixels_gives_exactly_float32_division_and_leaves_its_input():
+    images = np.random.default_rng(0).integers(0, 256, size=(50, 28, 28), dtype=np.uint8)
+    before = images.copy()
+    scaled = data.scale_pixels(images)
+    np.testing.assert_array_equal(scaled, images.astype("float32") / 255.0)
+    np.testing.assert_array_equal(images, before)

@@ -44,7 +44,7 @@ def determinism_on():
 @pytest.fixture(scope="module")
 def tiny_data():
     rng = np.random.default_rng(0)
-    return rng.random((200, 28, 28), dtype=np.float32), rng.integers(0, 10, 200).astype(np.uint8)
+    return rng.integers(0, 256, (200, 28, 28), dtype=np.uint8), rng.integers(0, 10, 200).astype(np.uint8)
 
 
 def test_op_determinism_off_restores_the_previous_state(determinism_on):
@@ -137,14 +137,14 @@ def test_step_products_rate_is_positive_and_refuses_bad_sizes():
 
 
 def test_batches_serve_every_image_once_per_epoch_in_the_same_batches_reshuffled():
-    x = np.arange(40, dtype=np.float32)[:, None, None] * np.ones((40, 28, 28), np.float32)
+    x = np.arange(40, dtype=np.uint8)[:, None, None] * np.ones((40, 28, 28), np.uint8)
     y = np.arange(40)
     dataset = training_speed.batches(x, y, 4, seed=1)
     epochs = [[(images.numpy(), labels.numpy()) for images, labels in dataset] for _ in range(2)]
     for served in epochs:
         images, labels = (np.concatenate(part) for part in zip(*served))
         assert sorted(labels) == list(range(40))
-        np.testing.assert_array_equal(images[:, 0, 0], labels)  # each image still has its own label
+        np.testing.assert_array_equal(images[:, 0, 0], labels.astype(np.float32) / 255)  # its own label, scaled
     first, second = ([tuple(labels) for _, labels in served] for served in epochs)
     assert sorted(first) == sorted(second) and first != second
 
@@ -182,7 +182,7 @@ def test_measure_interleaves_matmul_and_setups(tiny_data, monkeypatch):
 def race_data():
     """500 images: two whole batches of the fast recipe's 250."""
     rng = np.random.default_rng(1)
-    return rng.random((500, 28, 28), dtype=np.float32), rng.integers(0, 10, 500).astype(np.uint8)
+    return rng.integers(0, 256, (500, 28, 28), dtype=np.uint8), rng.integers(0, 10, 500).astype(np.uint8)
 
 
 def test_fast_recipe_is_reproducible_and_leaves_determinism_on(race_data, determinism_on, capsys):
