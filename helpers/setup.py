@@ -122,7 +122,7 @@ def return_freed_memory() -> None:
         shell._mnist_trims_memory = True
 
 
-def setup_notebook(seed: int = SEED, *, presentation: bool = False, tensorflow: bool = True) -> None:
+def setup_notebook(seed: int = SEED, *, presentation: bool = False) -> None:
     """Prepare a notebook (or script) for the series, and say in one line what it found.
 
     - hides TensorFlow's start-up log lines and imports it;
@@ -133,31 +133,18 @@ def setup_notebook(seed: int = SEED, *, presentation: bool = False, tensorflow: 
 
     - keeps the kernel's memory small (:func:`return_freed_memory`).
 
-    With ``tensorflow=False`` (notebook 01, which trains nothing) TensorFlow is not imported, which
-    saves its 600 MB: only Python and NumPy are seeded, and the versions are read from the installed
-    packages.
-
     Safe to call again: it re-seeds, which is how a notebook restarts a random sequence.
     """
     return_freed_memory()
     from helpers.style import use_series_style
 
-    if tensorflow:
-        import_tensorflow_quietly()
-        import keras
-        import tensorflow as tf
+    import_tensorflow_quietly()
+    import keras
+    import tensorflow as tf
 
-        keras.utils.set_random_seed(seed)
-        tf.config.experimental.enable_op_determinism()
-        versions = f"TensorFlow {tf.__version__}, Keras {keras.__version__}"
-    else:
-        import random
-
-        import numpy as np
-
-        random.seed(seed)
-        np.random.seed(seed)
-        versions = f"TensorFlow {installed_version('tensorflow')}, Keras {installed_version('keras')}"
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
+    versions = f"TensorFlow {tf.__version__}, Keras {keras.__version__}"
     use_series_style(presentation=presentation)
     for problem in version_problems():
         print(f"Warning: {problem} Install the tested versions with `pip install -r requirements.txt`.")

@@ -14,7 +14,8 @@ import pytest
 
 from helpers.setup import REPOSITORY
 
-NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_DIR = ROOT / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("0*.ipynb"))
 TF_LOG_LINE = re.compile(r"^[IWEF]\d{4} \d\d:\d\d:\d\d|absl::InitializeLog|oneDNN custom operations|cuda",
                          re.M)
@@ -328,3 +329,23 @@ def test_a_stated_training_time_holds_for_the_stored_run(name, prose_id, trainin
     by_id = {cell.get("id"): cell for cell in cells(NOTEBOOK_DIR / f"{name}.ipynb")}
     limit, took = stated_limit_seconds(source(by_id[prose_id])), stored_seconds(by_id[training_id])
     assert took <= limit, f"{name}: the page says at most {limit:.0f} s, its stored run took {took:.0f} s"
+
+
+def lesson_length():
+    """scripts/lesson_length.py, imported (scripts/ is not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("lesson_length", ROOT / "scripts" / "lesson_length.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_each_notebook_states_the_time_it_takes_and_readme_agrees(notebook):
+    lengths = lesson_length()
+    stated, estimate = lengths.stated_minutes(notebook), lengths.estimate(notebook).minutes
+    assert stated is not None, "the first cell states the estimated time in minutes"
+    assert abs(stated - estimate) <= 5, f"states {stated} minutes; reading, running and exercises take {estimate:.0f}"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith(f"| {notebook.name[:2]} |"))
+    assert f"| {stated} min |" in row, f"README's table gives another time for {notebook.name}"

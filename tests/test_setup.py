@@ -64,16 +64,3 @@ def test_colab_detection(monkeypatch):
     monkeypatch.setitem(sys.modules, "google.colab", object())
     assert setup.in_colab()
 
-
-def test_setup_without_tensorflow_does_not_import_it_and_prints_the_same_line():
-    result = run_python("""
-        import sys
-        from importlib.metadata import version
-        from helpers.setup import setup_notebook
-        setup_notebook(tensorflow=False)
-        assert "tensorflow" not in sys.modules and "keras" not in sys.modules
-        print(version("tensorflow"), version("keras"))
-    """)
-    ready, versions = result.stdout.splitlines()
-    tensorflow, keras = versions.split()
-    assert ready == f"Ready on this computer: TensorFlow {tensorflow}, Keras {keras}, seed {setup.SEED}."
