@@ -3,7 +3,8 @@
 Each notebook runs in the grader's kernel (:mod:`classroom.kernel`): in a sandbox of its own
 (:mod:`classroom.sandbox`), with training cut to a few steps (:mod:`classroom.cut`) and a trained
 network the grader brings in its own models folder. Two notebooks are graded at a time, each
-in its own copy of the nbgrader course (so no two processes write one gradebook).
+by a long-lived worker (:mod:`classroom.worker`: nbgrader started once, not once a notebook) in
+its own copy of the nbgrader course (so no two processes write one gradebook).
 """
 
 from __future__ import annotations
@@ -260,9 +261,11 @@ def grade(submissions: Path, *, time_limit: float = TIME_LIMIT, keep_course: Pat
         setting = Setting(folder, sandboxed, time_limit, model.result() if model else None)
         results = _run(tasks, courses, setting, sources)
         if feedback:  # each course's pages at the same time: nbconvert uses one core
+            start = time.monotonic()
             marked = [result for result in results if result.status == "graded"]
             with ThreadPoolExecutor(len(courses)) as pool:
                 list(pool.map(lambda course: write_feedback(course, feedback, marked), courses))
+            print(f"feedback pages written in {time.monotonic() - start:.0f} s", file=sys.stderr)
         for index, course in enumerate(courses):
             if keep_course:
                 shutil.copytree(course, keep_course / str(index), dirs_exist_ok=True)
