@@ -61,16 +61,13 @@ def cut_training() -> None:
         finally:
             keras.config.set_max_steps_per_epoch(previous)
 
-    original_compile = keras.Model.compile
-
-    @functools.wraps(original_compile)
-    def compile(self, *args, **kwargs):  # noqa: A001 - keras' name
-        kwargs["jit_compile"] = False  # XLA's compilation costs seconds; it only makes full training faster
-        return original_compile(self, *args, **kwargs)
+    # XLA's compilation costs seconds and only makes full training faster: no model compiles with it.
+    # (The property that compile and load_model set, not compile itself: loading a model calls compile.)
+    jit = keras.Model.jit_compile
+    keras.Model.jit_compile = property(jit.fget, lambda self, value: jit.fset(self, False))
 
     fit.cut = True
     keras.Model.fit = fit
-    keras.Model.compile = compile
     cut_timing()
     warnings.filterwarnings("ignore", message="Limiting steps_per_epoch")
     warnings.filterwarnings("ignore", message="Your input ran out of data")
