@@ -3,17 +3,20 @@
 Each notebook runs in the grader's kernel (:mod:`classroom.kernel`): in a sandbox of its own
 (:mod:`classroom.sandbox`), with training cut to a few steps (:mod:`classroom.cut`) and a trained
 network the grader brings in its own models folder. Two notebooks are graded at a time, each
-in its own copy of the nbgrader course (so no two processes write one gradebook).
+by a long-lived worker (:mod:`classroom.worker`: nbgrader started once, not once a notebook) in
+its own copy of the nbgrader course (so no two processes write one gradebook).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import html
 import json
 import os
 import queue
 import re
+import select
 import shutil
 import signal
 import subprocess
@@ -26,7 +29,7 @@ from pathlib import Path
 
 from classroom import cut, sandbox
 from classroom.course import ASSIGNMENT, _environment, make_course, nbgrader, points_of, series_notebooks, write_config
-from classroom.kernel import SANDBOX_VARIABLE, SCRATCH_VARIABLE
+from classroom.kernel import SANDBOX_VARIABLE
 
 TIME_LIMIT = 600  # seconds per notebook: with training cut, the longest takes well under a minute
 WORKERS = 2  # notebooks graded at a time (one per core of a 2-core laptop)
@@ -93,30 +96,90 @@ def bring_trained_model(folder: Path) -> Path:
     return folder / f"{FULL_MODEL_NAME}.keras"
 
 
-def _autograde(course: Path, student: str, notebook: str, scratch: Path, setting: Setting) -> tuple[str, str]:
-    """Run nbgrader autograde on one submitted notebook within the time limit: (outcome, log)."""
-    log_path = course / "logs" / f"{student}-{notebook}.log"
-    log_path.parent.mkdir(exist_ok=True)
-    runtime = Path(tempfile.mkdtemp(prefix="r", dir=setting.folder))  # short: Unix socket paths are short
-    environment = dict(_environment(), JUPYTER_PATH=str(setting.folder), JUPYTER_RUNTIME_DIR=str(runtime),
-                       TMPDIR=str(runtime),
-                       **{SCRATCH_VARIABLE: str(scratch), SANDBOX_VARIABLE: "bwrap" if setting.sandboxed else "none"})
-    environment.setdefault(cut.EPOCHS_VARIABLE, str(cut.DEFAULT_EPOCHS))
-    environment.setdefault(cut.STEPS_VARIABLE, str(cut.DEFAULT_STEPS))
-    command = [sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT, f"--student={student}",
-               f"--notebook={notebook}", "--force"]
-    with log_path.open("w") as log:  # a file, not a pipe: a stray kernel cannot keep it open
-        process = subprocess.Popen(command, cwd=course, stdout=log, stderr=subprocess.STDOUT,
-                                   env=environment, start_new_session=True)
+class Worker:
+    """One long-lived grading process (:mod:`classroom.worker`) over one nbgrader course.
+
+    It grades submission after submission without starting nbgrader again; each submission still
+    gets a kernel of its own in a sandbox of its own. A worker that overruns the time limit is
+    killed with its kernel, and the next task starts a new one.
+    """
+
+    def __init__(self, course: Path, setting: Setting):
+        self.course, self.setting = course, setting
+        self.process: subprocess.Popen | None = None
+        self.pending = b""
+
+    def _start(self) -> subprocess.Popen:
+        environment = dict(_environment(), JUPYTER_PATH=str(self.setting.folder),
+                           **{SANDBOX_VARIABLE: "bwrap" if self.setting.sandboxed else "none"})
+        environment.setdefault(cut.EPOCHS_VARIABLE, str(cut.DEFAULT_EPOCHS))
+        environment.setdefault(cut.STEPS_VARIABLE, str(cut.DEFAULT_STEPS))
+        (self.course / "logs").mkdir(exist_ok=True)
+        with (self.course / "logs" / "worker.log").open("a") as log:  # a file: a stray kernel cannot hold it
+            self.pending = b""
+            return subprocess.Popen([sys.executable, "-m", "classroom.worker", str(self.course)], cwd=self.course,
+                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, env=environment,
+                                    start_new_session=True)
+
+    def _answer(self, deadline: float) -> dict | None:
+        """The worker's next answer, or None if it did not come by ``deadline`` (or the worker ended)."""
+        assert self.process and self.process.stdout
+        descriptor = self.process.stdout.fileno()
+        while b"\n" not in self.pending:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([descriptor], [], [], remaining)[0]:
+                return None
+            chunk = os.read(descriptor, 65536)
+            if not chunk:  # the worker ended
+                return {"outcome": "failed", "log": "the grading worker ended unexpectedly"}
+            self.pending += chunk
+        line, self.pending = self.pending.split(b"\n", 1)
+        return json.loads(line)
+
+    def autograde(self, student: str, notebook: str, scratch: Path) -> tuple[str, str]:
+        """Autograde one submitted notebook within the time limit: (outcome, log)."""
+        if self.process is None or self.process.poll() is not None:
+            self.process = self._start()
+        runtime = Path(tempfile.mkdtemp(prefix="r", dir=self.setting.folder))  # short: Unix socket paths are short
+        task = {"student": student, "notebook": notebook, "scratch": str(scratch), "runtime": str(runtime)}
+        deadline = time.monotonic() + self.setting.time_limit
         try:
-            process.wait(timeout=setting.time_limit)
-            outcome = "ok" if process.returncode == 0 else "failed"
+            assert self.process.stdin
+            self.process.stdin.write((json.dumps(task) + "\n").encode())
+            self.process.stdin.flush()
+            answer = self._answer(deadline)
+        except (BrokenPipeError, OSError) as error:
+            answer = {"outcome": "failed", "log": f"the grading worker could not be reached ({error})"}
+        if answer is None:
+            self.stop(kill=True)  # nbgrader; its kernel dies with it (PR_SET_PDEATHSIG, bwrap --die-with-parent)
+            answer = {"outcome": "timeout", "log": ""}
+        elif self.process.poll() is not None:
+            self.process = None
+        shutil.rmtree(runtime, ignore_errors=True)
+        log_path = self.course / "logs" / f"{student}-{notebook}.log"
+        log_path.write_text(answer["log"], encoding="utf-8")
+        return answer["outcome"], answer["log"]
+
+    def stop(self, kill: bool = False) -> None:
+        """End the worker: at once (``kill``), or when it has read all its tasks."""
+        if self.process is None:
+            return
+        if kill:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+        else:
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()
+        try:
+            self.process.wait(timeout=60)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)  # nbgrader; its kernel dies with it (PR_SET_PDEATHSIG)
-            process.wait()
-            outcome = "timeout"
-    shutil.rmtree(runtime, ignore_errors=True)
-    return outcome, log_path.read_text(errors="replace")
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            with contextlib.suppress(OSError):
+                stream.close()
+        self.process = None
 
 
 def _score(course: Path, student: str, notebook: str) -> float:
@@ -127,19 +190,19 @@ def _score(course: Path, student: str, notebook: str) -> float:
         return float(gradebook.find_submission_notebook(notebook, ASSIGNMENT, student).score)
 
 
-def grade_one(course: Path, student: str, submitted: Path, maximum: float, setting: Setting,
-              scratch: Path) -> Result:
+def grade_one(worker: Worker, student: str, submitted: Path, maximum: float, scratch: Path) -> Result:
     """Grade one submitted notebook; any failure of the submission becomes a status, never an exception."""
     name = submitted.stem
     if maximum == 0:
         return Result(student, name, 0, 0, "no exercises to grade")
+    course, setting = worker.course, worker.setting
     target = course / "submitted" / student / ASSIGNMENT
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(submitted, target / submitted.name)
     (scratch / "models").mkdir(parents=True, exist_ok=True)
     if setting.model and name[:2] in NEEDS_TRAINED_MODEL:
         shutil.copy2(setting.model, scratch / "models" / setting.model.name)
-    outcome, log = _autograde(course, student, name, scratch, setting)
+    outcome, log = worker.autograde(student, name, scratch)
     if outcome == "timeout":
         return Result(student, name, 0, maximum, f"timed out: did not finish within {setting.time_limit:g} s")
     if outcome == "failed":
@@ -198,9 +261,11 @@ def grade(submissions: Path, *, time_limit: float = TIME_LIMIT, keep_course: Pat
         setting = Setting(folder, sandboxed, time_limit, model.result() if model else None)
         results = _run(tasks, courses, setting, sources)
         if feedback:  # each course's pages at the same time: nbconvert uses one core
+            start = time.monotonic()
             marked = [result for result in results if result.status == "graded"]
             with ThreadPoolExecutor(len(courses)) as pool:
                 list(pool.map(lambda course: write_feedback(course, feedback, marked), courses))
+            print(f"feedback pages written in {time.monotonic() - start:.0f} s", file=sys.stderr)
         for index, course in enumerate(courses):
             if keep_course:
                 shutil.copytree(course, keep_course / str(index), dirs_exist_ok=True)
@@ -228,28 +293,33 @@ def _courses(folder: Path, graded: list[Path], workers: int, time_limit: float) 
 
 def _run(tasks: list[tuple[str, Path]], courses: list[Path], setting: Setting,
          sources: dict[str, Path]) -> list[Result]:
-    """Grade every task, as many at a time as there are courses; results in the tasks' order."""
-    free: queue.Queue[Path] = queue.Queue()
-    for course in courses:
-        free.put(course)
+    """Grade every task, one long-lived worker per course; results in the tasks' order."""
+    free: queue.Queue[Worker] = queue.Queue()
+    workers = [Worker(course, setting) for course in courses]
+    for worker in workers:
+        free.put(worker)
 
     def work(index: int) -> Result:
         student, path = tasks[index]
-        course = free.get()
+        worker = free.get()
         start = time.monotonic()
         try:
             scratch = setting.folder / "scratch" / str(index)
-            result = grade_one(course, student, path, points_of(sources[path.name]), setting, scratch)
+            result = grade_one(worker, student, path, points_of(sources[path.name]), scratch)
             shutil.rmtree(scratch, ignore_errors=True)
         finally:
-            free.put(course)
+            free.put(worker)
         result.seconds = time.monotonic() - start
         return result
 
     # The later notebooks train the most: start them first, so no long one is left for the end alone.
     order = sorted(range(len(tasks)), key=lambda index: tasks[index][1].name, reverse=True)
-    with ThreadPoolExecutor(max_workers=len(courses)) as pool:
-        done = dict(zip(order, pool.map(work, order)))
+    try:
+        with ThreadPoolExecutor(max_workers=len(courses)) as pool:
+            done = dict(zip(order, pool.map(work, order)))
+    finally:
+        for worker in workers:
+            worker.stop()
     return [done[index] for index in range(len(tasks))]
 
 

@@ -5,7 +5,8 @@ real nbgrader.
 Cost: the check tests run in a second; the student edition is generated once for every notebook,
 through the command as a scheduled job runs it (about 15 s); the grader runs notebook 01 for nine
 made-up students at once (full, untouched, one wrong answer, crashing, and four that try to leave
-the sandbox) and once never-ending, then every other notebook once, as a submission with one
+the sandbox) and once never-ending, two students one after the other in one worker (nothing of the
+first is left for the second), then every other notebook once, as a submission with one
 exercise left blank, one answered wrongly and the rest answered right, with training cut as the
 grader always cuts it (a few minutes in all on two cores). Those are marked slow. The checks of
 each exercise, on blank, wrong and copied answers, are tested in tests/test_exercises_NN.py.
@@ -315,6 +316,30 @@ def test_crashing_and_hanging_submissions_get_a_clear_result(graded):
 
 
 @pytest.mark.slow
+def test_one_worker_grades_student_after_student_and_nothing_carries_over(student_edition, tmp_path, monkeypatch):
+    """One long-lived worker grades both students (nbgrader is started once), yet each notebook runs in a
+    kernel and sandbox of its own: what the first leaves behind (a global variable, an environment variable,
+    files in /tmp, its home and its working folder) is not there for the second."""
+    blank = json.loads((student_edition / "notebooks" / PILOT.name).read_text(encoding="utf-8"))
+    leaves = ("global left_behind\nleft_behind = 1\nimport os\nos.environ['LEFT_BEHIND'] = '1'\n"
+              "for path in ('/tmp/left', os.path.expanduser('~/left'), 'left'):\n    open(path, 'w').write('x')\n"
+              "return images.shape[1] * images.shape[2]")
+    finds = ("import os\nfound = ['left_behind' in globals(), 'LEFT_BEHIND' in os.environ,\n"
+             "         *map(os.path.exists, ('/tmp/left', os.path.expanduser('~/left'), 'left'))]\n"
+             "return None if any(found) else images.shape[1] * images.shape[2]")
+    for student, body in (("a-leaves", leaves), ("b-finds", finds)):
+        submit(tmp_path / "class", student, with_answer(json.loads(json.dumps(blank)), "01-pixels-per-image", body))
+    started = []
+    start = grading.Worker._start
+    monkeypatch.setattr(grading.Worker, "_start", lambda self: started.append(1) or start(self))
+    results = {result.student: result for result in grading.grade(tmp_path / "class", time_limit=300, workers=1)}
+    points = nbgrader_meta(exercises(PILOT)["01-pixels-per-image"][1])["points"]
+    assert len(started) == 1, "one worker graded both"
+    assert (results["a-leaves"].points, results["a-leaves"].status) == (points, "graded")
+    assert (results["b-finds"].points, results["b-finds"].status) == (points, "graded"), "nothing carried over"
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("student, error", [("writes-home", "Read-only file system"),
                                             ("reads-outside", "FileNotFoundError"),
                                             ("opens-socket", "ConnectionRefusedError"),
@@ -421,20 +446,28 @@ def test_the_grader_scores_blank_wrong_and_right_answers_in_every_notebook(grade
 # --- the cut recipe and the graded kernel's environment, in this process -----------------------------
 
 def test_the_cut_recipe_trains_a_few_steps_but_predicts_everything(monkeypatch):
+    import timeit
+
     import keras
 
     from classroom import cut
 
-    monkeypatch.setattr(keras.Model, "fit", keras.Model.fit)  # put back after the test
+    for owner, name in ((keras.Model, "fit"), (keras.Model, "jit_compile"), (timeit.Timer, "timeit"),
+                        (timeit.Timer, "repeat")):
+        monkeypatch.setattr(owner, name, getattr(owner, name))  # put back after the test
     monkeypatch.setenv(cut.STEPS_VARIABLE, "3")
     cut.cut_training()
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", jit_compile=True)
+    assert model.jit_compile is False, "no seconds of XLA compilation under the grader"
     x, y = np.zeros((100, 4), "float32"), np.zeros(100, "int64")
     history = model.fit(x, y, epochs=10, batch_size=10, verbose=0)
     assert (len(history.epoch), int(model.optimizer.iterations)) == (cut.DEFAULT_EPOCHS, cut.DEFAULT_EPOCHS * 3)
     assert model.predict(x, batch_size=10, verbose=0).shape == (100, 2), "predict is not cut"
     assert keras.config.max_steps_per_epoch() is None, "the cap holds only while fit runs"
+    runs = []
+    times = timeit.repeat(lambda: runs.append(1), number=1000, repeat=5)
+    assert (len(times), len(runs)) == (cut.TIMING_REPEATS, cut.TIMING_REPEATS * cut.TIMING_NUMBER)
     monkeypatch.setenv(cut.EPOCHS_VARIABLE, "two")
     with pytest.raises(ValueError, match="whole numbers"):
         cut.limits()
