@@ -100,3 +100,21 @@ def test_a_solution_cell_folds_in_every_renderer():
     text = source(learner.solution_cell(solution))
     assert text.startswith("<details><summary>Show a solution</summary>\n\n") and text.endswith("\n\n</details>")
     assert "\n\n```python\n" in text and "\n```\n\n</details>" in text
+
+
+@pytest.mark.parametrize("full", FULL, ids=[path.stem for path in FULL])
+def test_no_cell_after_an_exercise_calls_the_learners_function(full):
+    """Run All on a blank learner notebook reaches the end with every later cell right: none uses an answer.
+
+    A cell that needs a learner's answer would have to say so plainly in the prose; today none does,
+    and this keeps it so (the exercise's own cell and its check call it, nothing else).
+    """
+    code = [cell for cell in json.loads(full.read_text(encoding="utf-8"))["cells"] if cell["cell_type"] == "code"]
+    for grade_id, (solution, check) in exercises(full).items():
+        name = re.search(r"^def (\w+)\(", source(solution), re.M).group(1)
+        call = re.compile(rf"(?<![\w.]){name}\s*\(")
+        ids = [nbgrader_meta(cell).get("grade_id") for cell in code]
+        start, checked = ids.index(grade_id), ids.index(nbgrader_meta(check)["grade_id"])
+        users = [source(cell)[:60] for index, cell in enumerate(code)
+                 if index > start and index != checked and call.search(source(cell))]
+        assert users == [], f"{grade_id}: these cells call the learner's {name}: {users}"
