@@ -52,6 +52,27 @@ def build_dense_model(hidden_units: int = 128) -> keras.Model:
     return model
 
 
+class EpochProgress(keras.callbacks.Callback):
+    """Show each epoch's number as it ends, on one line ("epochs done: 1 2 3"), so training is never silent.
+
+    For ``fit(..., verbose=0, callbacks=[EpochProgress()])`` where a full log line per epoch would
+    be too much (a notebook that trains many networks one after another). ``label`` starts the line.
+    """
+
+    def __init__(self, label: str = "epochs done") -> None:
+        super().__init__()
+        self.label = label
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        print(f"{self.label}:", end="", flush=True)
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        print(f" {epoch + 1}", end="", flush=True)
+
+    def on_train_end(self, logs: dict | None = None) -> None:
+        print()
+
+
 def train_dense_model(x_train: np.ndarray, y_train: np.ndarray, *, hidden_units: int = 128,
                       epochs: int = FULL_EPOCHS, batch_size: int = FULL_BATCH_SIZE,
                       validation_split: float = VALIDATION_SPLIT, verbose: int = 2,

@@ -322,9 +322,26 @@ def describe_confusion_matrix(matrix: np.ndarray, title: str) -> str:
     return f"{head}; {diagonal:,} of {total:,} images on the diagonal ({percent(diagonal / total)} right)."
 
 
+def outline_signs(ax: Axes, values: np.ndarray, limit: float) -> None:
+    """Outline where ``values`` pass half of ``limit``: solid black around positive areas, dashed white around negative.
+
+    The second cue besides colour, so that a reader who cannot tell orange from purple (or who
+    prints in grey) still sees which areas push up and which push down.
+    """
+    if values.max() > limit / 2:
+        ax.contour(values, levels=[limit / 2], colors=BLACK, linewidths=0.7, linestyles="solid")
+    if values.min() < -limit / 2:  # white dashes show on the dark purple they surround
+        ax.contour(values, levels=[-limit / 2], colors="white", linewidths=0.9, linestyles=[(0, (2, 1))])
+
+
+SIGN_OUTLINES = "strongly positive areas outlined in solid black, strongly negative ones in dashed white"
+
+
 def plot_hidden_weights(weights: np.ndarray, *, n_cols: int = 16, cell_size: float = 0.7,
                         percentile: float = 100, title: str | None = None) -> Figure:
     """Each hidden neuron's 784 input weights as a 28x28 image, orange positive, purple negative (notebook 05).
+
+    Strong weights are outlined too (:func:`outline_signs`), so that sign is not told by colour alone.
 
     One symmetric colour scale for all images, reaching full colour at the ``percentile``-th
     percentile of the weights' sizes: 100 (default) is the largest weight; 99 lets the
@@ -338,10 +355,11 @@ def plot_hidden_weights(weights: np.ndarray, *, n_cols: int = 16, cell_size: flo
         ax.axis("off")
         if index < len(images):
             ax.imshow(images[index], cmap=WEIGHT_CMAP, vmin=-limit, vmax=limit)
+            outline_signs(ax, images[index], limit)
     figure.suptitle(title or f"What each of the {len(images)} hidden neurons looks for")
     return attach(figure, f"{figure.get_suptitle()}: {len(images)} small 28 x 28 images in {n_rows} "
                   f"row{'s' * (n_rows > 1)} of {min(n_cols, len(images))}, one per hidden neuron, each pixel coloured "
-                  "by the neuron's weight for it: orange positive, purple negative, white zero.")
+                  f"by the neuron's weight for it: orange positive, purple negative, white zero; {SIGN_OUTLINES}.")
 
 
 def plot_reliability_diagram(curves: Mapping[str, Sequence[np.ndarray]], *,
@@ -436,6 +454,8 @@ def plot_convolution_steps(image: np.ndarray, kernel: np.ndarray, filtered: np.n
               (pooled, WEIGHT_CMAP, limit, "2x2 max-pooled")]
     for ax, (values, cmap, vlimit, name) in zip(axes.flat, panels):
         ax.imshow(values, cmap=cmap, vmin=None if vlimit is None else -vlimit, vmax=vlimit)
+        if values is not image and values is not kernel:  # the filter's numbers are written on it
+            outline_signs(ax, values, vlimit)
         ax.set_title(f"{name}\n{values.shape[0]} x {values.shape[1]}", fontsize="small")
         ax.set(xticks=[], yticks=[])
     kernel_norm = Normalize(-np.abs(kernel).max(), np.abs(kernel).max())
@@ -446,7 +466,7 @@ def plot_convolution_steps(image: np.ndarray, kernel: np.ndarray, filtered: np.n
                                                                  for values, _, _, name in panels])
                   + f"; the filter's numbers ({', '.join(f'{value:g}' for value in kernel.ravel())}, row by row) "
                   "are written on it; responses are orange where the filter's pattern is found, purple where its "
-                  "opposite is.")
+                  f"opposite is, with {SIGN_OUTLINES}.")
 
 
 def plot_conv_filters(filters: np.ndarray, *, n_cols: int = 8, cell_size: float = 1.1,
@@ -464,7 +484,9 @@ def plot_conv_filters(filters: np.ndarray, *, n_cols: int = 8, cell_size: float 
             continue
         ax.imshow(filters[index], cmap=WEIGHT_CMAP, vmin=-limit, vmax=limit)
         ax.set_title(f"filter {index}", fontsize="x-small")
-        if filters[index].size <= 9:
+        if filters[index].size > 9:
+            outline_signs(ax, filters[index], limit)
+        else:
             for (row, column), value in np.ndenumerate(filters[index]):
                 ax.text(column, row, f"{value:.1f}", ha="center", va="center", fontsize="xx-small",
                         color=text_colour_on(WEIGHT_CMAP, Normalize(-limit, limit), value))
@@ -472,7 +494,7 @@ def plot_conv_filters(filters: np.ndarray, *, n_cols: int = 8, cell_size: float 
     size = " x ".join(str(side) for side in filters.shape[1:3])
     return attach(figure, f"{figure.get_suptitle()}: {len(filters)} tiles of {size} weights in {n_rows} "
                   f"row{'s' * (n_rows > 1)}, orange positive, purple negative, white zero"
-                  + (", each weight written on its square." if filters[0].size <= 9 else "."))
+                  + (", each weight written on its square." if filters[0].size <= 9 else f"; {SIGN_OUTLINES}."))
 
 
 def plot_feature_maps(image: np.ndarray, maps: Mapping[str, np.ndarray], *, n_channels: int = 8,

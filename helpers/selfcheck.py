@@ -1,25 +1,24 @@
 """Self-check cells: a learner runs them to test their understanding or their code (every notebook, from 01).
 
-A failing graded check says what is wrong in one "✗ Not yet." sentence. In a notebook a
-learner is running (a Jupyter kernel: JupyterLab, Colab), it prints the sentence and the
-notebook goes on, so Run All reaches the last cell with exercises still blank. Under nbgrader's
-validate and autograde (which set ``NBGRADER_EXECUTION`` in the kernel's environment), with
-``MNIST_CHECKS_STOP=1``, and outside a kernel (tests, scripts) it raises :class:`NotYet`, so the
-cell fails and scores 0.
+A failing graded check (:func:`check_function`, :func:`check_value`, :func:`require`) says what is
+wrong in one "✗ Not yet." sentence. In a notebook a learner is running (a Jupyter kernel:
+JupyterLab, Colab), it prints the sentence and the notebook goes on, so Run All reaches the last
+cell with exercises still blank. Under nbgrader's validate and autograde (which set
+``NBGRADER_EXECUTION`` in the kernel's environment), with ``MNIST_CHECKS_STOP=1``, and outside a
+kernel (tests, scripts) it raises :class:`NotYet`, so the cell fails and scores 0.
 """
 
 from __future__ import annotations
 
+import ast
+import contextlib
+import functools
+import inspect
 import os
-from collections.abc import Callable
+import textwrap
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
-
-# nbgrader sets NBGRADER_EXECUTION ("validate" or "autograde") while it runs a notebook
-# (nbgrader's FAQ; nbgrader/validator.py and nbgrader/converters/autograde.py); the kernel inherits it.
-GRADER_VARIABLE = "NBGRADER_EXECUTION"
-# Set to 1 to make failing checks stop a notebook anywhere (another grader, a CI run).
-STOP_VARIABLE = "MNIST_CHECKS_STOP"
 
 
 def check(correct: bool, *, praise: str = "", hint: str) -> None:
@@ -46,6 +45,11 @@ class NotYet(AssertionError):
 
 
 UNWRITTEN = (None, Ellipsis, NotImplemented)
+# nbgrader sets NBGRADER_EXECUTION ("validate" or "autograde") while it runs a notebook
+# (nbgrader's FAQ; nbgrader/validator.py and nbgrader/converters/autograde.py); the kernel inherits it.
+GRADER_VARIABLE = "NBGRADER_EXECUTION"
+# Set to 1 to make failing checks stop a notebook anywhere (another grader, a CI run).
+STOP_VARIABLE = "MNIST_CHECKS_STOP"
 
 
 def in_kernel() -> bool:
@@ -72,6 +76,19 @@ def not_yet(sentence: str) -> None:
     print(f"✗ Not yet. {sentence}")
 
 
+def _reporting(check: Callable) -> Callable:
+    """A graded check whose :class:`NotYet` is reported by :func:`not_yet`: printed in a learner's kernel."""
+
+    @functools.wraps(check)
+    def reported(*args, **kwargs) -> None:
+        try:
+            check(*args, **kwargs)
+        except NotYet as failure:
+            not_yet(str(failure))
+
+    return reported
+
+
 def _show(value: object) -> str:
     """A short description of a value for a message: numbers as numbers, arrays by shape."""
     if isinstance(value, np.ndarray):
@@ -84,6 +101,8 @@ def _show(value: object) -> str:
 
 def _difference(result: object, expected: object) -> str | None:
     """None if ``result`` equals ``expected`` (arrays: same shape, dtype and values), else what differs."""
+    if isinstance(expected, np.generic):
+        expected = expected.item()
     if isinstance(expected, np.ndarray):
         if not isinstance(result, np.ndarray):
             return f"returned {_show(result)}, not a NumPy array"
@@ -99,55 +118,115 @@ def _difference(result: object, expected: object) -> str | None:
         return None
     if isinstance(result, np.ndarray) and result.size != 1:
         return f"returned {_show(result)}, not a single number"
-    try:
-        same = bool(np.isclose(result, expected)) if isinstance(expected, float) else bool(result == expected)
-    except (TypeError, ValueError):
-        same = False
+    same = _plain(result, type(expected)) == expected if not isinstance(expected, float) else (
+        _plain(result, float) is not None and bool(np.isclose(_plain(result, float), expected)))
     return None if same else f"returned {_show(result)} instead of {_show(expected)}"
 
 
+def _plain(value: object, kind: type) -> object:
+    """``value`` as a plain Python ``kind`` (int, float, str, bool, tuple, list), or None if it is not one.
+
+    Compares what a learner returned by its value, never by its own ``==``: an object that claims
+    to equal everything is not a number.
+    """
+    if isinstance(value, np.ndarray) and value.size == 1:
+        value = value.reshape(()).item()
+    if isinstance(value, np.generic):
+        value = value.item()
+    if kind in (int, float):
+        numbers = (int, float) if kind is float else (int,)
+        return kind(value) if isinstance(value, numbers) and not isinstance(value, bool) else None
+    if kind in (tuple, list):
+        return kind(value) if type(value) in (tuple, list) else None
+    return value if type(value) is kind else None
+
+
+@_reporting
 def check_function(function: Callable, cases: list[tuple[tuple, object]], *, praise: str,
-                   mistakes: list[tuple[Callable, str]] = ()) -> None:
+                   mistakes: list[tuple[Callable, str]] = (), forbidden: Sequence[Callable] = (),
+                   no_loops: bool = False) -> None:
     """Test a learner's ``function``: print "✓ Correct" if it returns the expected value on every case.
 
     ``cases`` are ``(arguments, expected result)`` pairs; use made-up inputs beside the real
     data, so that a number copied from an output fails. ``mistakes`` pairs a typical wrong
     version of the function with the hint to give when the learner's result equals its
     result. Otherwise reports one plain sentence saying what is wrong (a function still holding
-    ``...`` "returns nothing yet") through :func:`not_yet`: printed in a learner's kernel,
-    raised as :class:`NotYet` when grading. Arguments are copied, so a function that changes
-    its input in place cannot spoil the next case.
+    ``...`` "returns nothing yet") through :func:`not_yet`: printed in a learner's kernel, raised
+    as :class:`NotYet` when grading. Arguments are copied, so a
+    function that changes its input in place cannot spoil the next case. While the learner's
+    function runs, each ``forbidden`` function (the series' own answer, which computed the
+    expected values) refuses to run, under whatever name it is called (:func:`forbidding`);
+    ``no_loops`` fails a function whose source holds a ``for`` or ``while`` loop.
     """
-    problem = _function_problem(function, cases, mistakes)
-    if problem:
-        not_yet(problem)
-    else:
-        print(f"✓ Correct: {praise}")
-
-
-def _function_problem(function: Callable, cases: list[tuple[tuple, object]],
-                      mistakes: list[tuple[Callable, str]]) -> str | None:
-    """The one sentence saying what is wrong with the learner's ``function``, or None if every case passes."""
     name = getattr(function, "__name__", "your function")
     if not callable(function):
-        return f"{name} should be a function: run the cell that defines it with `def`."
+        raise NotYet(f"{name} should be a function: run the cell that defines it with `def`.")
+    if no_loops and _has_loop(function):
+        raise NotYet(f"{name} uses a loop: write it with whole-array NumPy operations instead.")
+    _check_cases(function, name, cases, mistakes, forbidden)
+    print(f"✓ Correct: {praise}")
+
+
+def _check_cases(function: Callable, name: str, cases: list[tuple[tuple, object]],
+                 mistakes: list[tuple[Callable, str]], forbidden: Sequence[Callable]) -> None:
+    """Raise :class:`NotYet` at the first case where ``function`` does not return the expected value.
+
+    Only the learner's own call runs with ``forbidden`` refused: the typical mistakes may use them.
+    """
     for arguments, expected in cases:
         call = f"{name}({', '.join(_show(argument) for argument in arguments)})"
         try:
-            result = function(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in arguments])
+            with forbidding(*forbidden):
+                result = function(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in arguments])
         except NotImplementedError:
-            return f"{name} is not written yet: replace `...` with your code."
+            raise NotYet(f"{name} is not written yet: replace `...` with your code.") from None
         except Exception as error:  # the learner's code may raise anything; say it in words
-            return f"{call} stopped with {type(error).__name__}: {error}"
+            if str(error).startswith(FORBIDDEN):
+                raise NotYet(f"{call} calls {str(error)[len(FORBIDDEN):]}, which the series wrote for you: "
+                             "write your own.") from None
+            raise NotYet(f"{call} stopped with {type(error).__name__}: {error}") from None
         if any(result is unwritten for unwritten in UNWRITTEN):
-            return f"{name} returns nothing yet: replace `...` with your code and `return` the result."
+            raise NotYet(f"{name} returns nothing yet: replace `...` with your code and `return` the result.")
         problem = _difference(result, expected)
         if problem:
             hints = [hint for wrong, hint in mistakes if _difference(result, _try(wrong, arguments)) is None]
-            return f"{call} {problem}." + (f" {hints[0]}" if hints else "")
-    return None
+            raise NotYet(f"{call} {problem}." + (f" {hints[0]}" if hints else ""))
 
 
+FORBIDDEN = "forbidden reference: "
+
+
+@contextlib.contextmanager
+def forbidding(*functions: Callable) -> Iterator[None]:
+    """While the block runs, each of ``functions`` raises instead of computing, however it is reached.
+
+    Its code is swapped for a stub's, so that ``from helpers.evaluate import confusion_matrix``
+    in a learner's cell, an alias or a method call all stop; the code is restored afterwards.
+    """
+    originals = [(function, function.__code__) for function in functions]
+    try:
+        for function, _ in originals:
+            label = f"{function.__module__}.{function.__qualname__}".replace("keras.src.", "keras.")
+            stub: dict = {}
+            exec(f"def stub(*args, **kwargs):\n    raise RuntimeError({FORBIDDEN + label!r})", stub)  # noqa: S102
+            function.__code__ = stub["stub"].__code__
+        yield
+    finally:
+        for function, code in originals:
+            function.__code__ = code
+
+
+def _has_loop(function: Callable) -> bool:
+    """Whether ``function``'s source (when Python can find it) holds a for or while loop or a comprehension."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError):
+        return False
+    loops = (ast.For, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+    return any(isinstance(node, loops) for node in ast.walk(tree))
+
+
+@_reporting
 def check_value(value: object, expected: object, *, name: str, praise: str,
                 mistakes: list[tuple[object, str]] = ()) -> None:
     """Test a value the learner computed (not a function): print "✓ Correct" if it equals ``expected``.
@@ -157,16 +236,15 @@ def check_value(value: object, expected: object, *, name: str, praise: str,
     Otherwise reports one sentence naming ``name`` and what differs (:func:`not_yet`).
     """
     if any(value is unwritten for unwritten in UNWRITTEN):
-        not_yet(f"{name} is not computed yet: replace `...` with your code.")
-        return
+        raise NotYet(f"{name} is not computed yet: replace `...` with your code.")
     problem = _difference(value, expected)
     if problem:
         hints = [hint for wrong, hint in mistakes if _difference(value, wrong) is None]
-        not_yet(f"{name} {problem.replace('returned', 'is', 1)}." + (f" {hints[0]}" if hints else ""))
-        return
+        raise NotYet(f"{name} {problem.replace('returned', 'is', 1)}." + (f" {hints[0]}" if hints else ""))
     print(f"✓ Correct: {praise}")
 
 
+@_reporting
 def require(correct: bool, *, praise: str, problem: str) -> None:
     """A graded check of a condition: print "✓ Correct" (with ``praise``) or report ``problem`` (:func:`not_yet`).
 
@@ -174,8 +252,7 @@ def require(correct: bool, *, praise: str, problem: str) -> None:
     trained one): ``problem`` is the one plain sentence that says what is wrong and what to do.
     """
     if not correct:
-        not_yet(problem)
-        return
+        raise NotYet(problem)
     print(f"✓ Correct: {praise}")
 
 

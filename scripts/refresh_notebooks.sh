@@ -24,5 +24,16 @@ PY
     --ExecutePreprocessor.kernel_name=python3 \
     --ExecutePreprocessor.store_widget_state=False \
     --ExecutePreprocessor.record_timing=False "$notebook"
-  echo "$notebook: $(( $(date +%s) - start )) s"
+  seconds=$(( $(date +%s) - start ))
+  # how long the cells computed, for the lesson's estimated time (scripts/lesson_length.py)
+  python - "$notebook" "$seconds" <<'PY'
+import sys
+
+import nbformat
+
+notebook = nbformat.read(sys.argv[1], as_version=4)
+notebook.metadata.setdefault("mnist", {})["run_seconds"] = int(sys.argv[2])
+nbformat.write(notebook, sys.argv[1])
+PY
+  echo "$notebook: $seconds s"
 done

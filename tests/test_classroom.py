@@ -22,6 +22,7 @@ import re
 import socket
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -155,6 +156,51 @@ def with_answer(notebook: dict, grade_id: str, body: str) -> dict:
     raise KeyError(grade_id)
 
 
+def with_cell(notebook: dict, grade_id: str, code: str) -> dict:
+    """``notebook`` with the whole solution cell ``grade_id`` replaced by ``code`` (not only its answer)."""
+    for cell in notebook["cells"]:
+        if nbgrader_meta(cell).get("grade_id") == grade_id:
+            cell["source"] = code
+            return notebook
+    raise KeyError(grade_id)
+
+
+# A submission of 01 that games each check a different way: an answer that claims to equal
+# everything, a check helper replaced by one that always praises, and a checks module replaced
+# by a fake. The visible checks of the last two say "✓"; the hidden tests must still score 0.
+GAMING = {
+    "01-pixels-per-image": textwrap.dedent("""\
+        class Anything:
+            def __eq__(self, other): return True
+            def __ne__(self, other): return False
+            def __bool__(self): return True
+
+        def pixels_per_image(images):
+            return Anything()
+        """),
+    "01-most-common-label": textwrap.dedent("""\
+        import helpers.checks.notebook_01 as checks
+        import helpers.selfcheck
+
+        checks.check_function = helpers.selfcheck.check_function = lambda *args, **kwargs: print("✓ Correct: fooled")
+
+        def most_common_label(labels):
+            return 0
+        """),
+    "01-to-pixels": textwrap.dedent("""\
+        import sys
+        import types
+
+        fake = types.ModuleType("helpers.checks.notebook_01")
+        fake.check_to_pixels = lambda *args: print("✓ Correct: fooled")
+        sys.modules["helpers.checks.notebook_01"] = fake
+
+        def to_pixels(scaled):
+            return None
+        """),
+}
+
+
 def submit(folder: Path, student: str, notebook: dict, name: str = PILOT.name) -> None:
     (folder / student).mkdir(parents=True, exist_ok=True)
     (folder / student / name).write_text(json.dumps(notebook), encoding="utf-8")
@@ -196,6 +242,10 @@ def graded(student_edition, tmp_path_factory) -> dict:
     submit(folder, "untouched", blank)
     submit(folder, "one-wrong", one_wrong)
     submit(folder, "crashes", with_answer(json.loads(json.dumps(blank)), "01-pixels-per-image", "os._exit(1)"))
+    gaming = json.loads(json.dumps(blank))
+    for grade_id, code in GAMING.items():
+        with_cell(gaming, grade_id, code)
+    submit(folder, "games-the-checks", gaming)
     secret = tmp_path_factory.mktemp("outside-the-course") / "secret.txt"
     secret.write_text("TOP-SECRET-4711", encoding="utf-8")
     home_file = Path.home() / f"pwned_by_student_{os.getpid()}.txt"
@@ -245,6 +295,16 @@ def test_an_untouched_notebook_runs_to_the_end_showing_only_its_failing_checks(g
 def test_one_wrong_answer_loses_exactly_that_exercises_points(graded):
     assert graded["one-wrong"].points == points_of(PILOT) - 2
     assert graded["one-wrong"].status == "graded"
+
+
+@pytest.mark.slow
+def test_gaming_the_checks_scores_zero_though_two_visible_checks_were_fooled(graded):
+    assert set(GAMING) == {grade_id for grade_id, _ in exercises(PILOT).items()}, "one way of gaming per exercise"
+    ran = autograded(graded["course"], "games-the-checks", PILOT.stem)
+    fooled = [cell for cell in cells(ran) if cell["cell_type"] == "code"
+              and any("✓ Correct: fooled" in "".join(output.get("text", "")) for output in cell.get("outputs", []))]
+    assert len(fooled) == 2, "the replaced helper and the fake module did fool the visible checks"
+    assert (graded["games-the-checks"].points, graded["games-the-checks"].status) == (0, "graded")
 
 
 @pytest.mark.slow

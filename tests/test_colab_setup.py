@@ -41,8 +41,10 @@ DRIVER = textwrap.dedent('''
 
 
 def setup_cell_source() -> str:
+    """The two set-up cells as one program: the folded Colab fetching, then setup_notebook()."""
     cells = json.loads(FIRST_NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-    return "".join(next(cell for cell in cells if cell["cell_type"] == "code")["source"])
+    fetch, setup = [cell for cell in cells if cell["cell_type"] == "code"][:2]
+    return "".join(fetch["source"]) + "\n\n" + "".join(setup["source"])
 
 
 @pytest.mark.slow

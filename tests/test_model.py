@@ -244,3 +244,16 @@ def test_two_processes_that_need_the_model_at_once_train_it_once(tmp_path):
     assert [run.returncode for run in runs] == [0, 0]
     assert all("101770 parameters" in output for output in outputs)
     assert sum(output.count("Training tiny") for output in outputs) == 1, outputs
+
+
+def test_epoch_progress_shows_every_epoch_on_one_line(capsys):
+    import keras
+
+    from helpers.model import EpochProgress
+
+    model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(np.zeros((8, 2)), np.zeros(8), epochs=3, verbose=0, callbacks=[EpochProgress()])
+    assert capsys.readouterr().out == "epochs done: 1 2 3\n"
+    model.fit(np.zeros((8, 2)), np.zeros(8), epochs=2, verbose=0, callbacks=[EpochProgress("batch 8")])
+    assert capsys.readouterr().out == "batch 8: 1 2\n"

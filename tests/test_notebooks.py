@@ -22,7 +22,7 @@ MAX_CODE_LINES = 15
 IGNORE_TAG = "nbval-ignore-output"  # nbval shows the output but does not compare it
 TOLERANCE_TAG = "depends-on-training"  # numbers compared within tests/nbval_tolerance.py's tolerances
 SMALL_SAMPLE_TAG = "small-sample"  # with TOLERANCE_TAG: shares measured on a few hundred images
-KNOWN_TAGS = {IGNORE_TAG, TOLERANCE_TAG, SMALL_SAMPLE_TAG}
+KNOWN_TAGS = {IGNORE_TAG, TOLERANCE_TAG, SMALL_SAMPLE_TAG, "hide-input"}  # hide-input: folded on the website
 REQUIRED_HEADINGS = ["Learning objectives", "Estimated time", "Prerequisites", "Summary", "Glossary",
                      "Exercises", "Discussion"]
 
@@ -63,8 +63,13 @@ def test_execution_counts_run_one_to_n(notebook):
     assert counts == list(range(1, len(counts) + 1)), "refresh with scripts/refresh_notebooks.sh"
 
 
+def folded(cell: dict) -> bool:
+    """The Colab fetching cell, folded away: it prints nothing outside Colab, and the set-up cell follows it."""
+    return cell["metadata"].get("jupyter", {}).get("source_hidden", False)
+
+
 def test_every_code_cell_has_stored_output(notebook):
-    empty = [source(cell)[:60] for cell in code_cells(notebook) if not cell["outputs"]]
+    empty = [source(cell)[:60] for cell in code_cells(notebook) if not cell["outputs"] and not folded(cell)]
     assert not empty, f"nbval checks nothing in these cells; make each show a result: {empty}"
 
 
@@ -80,7 +85,7 @@ def test_prose_before_every_code_cell_and_cells_short(notebook):
     all_cells = cells(notebook)
     for previous, cell in zip(all_cells, all_cells[1:]):
         if cell["cell_type"] == "code":
-            assert previous["cell_type"] == "markdown", f"no prose before: {source(cell)[:80]}"
+            assert previous["cell_type"] == "markdown" or folded(previous), f"no prose before: {source(cell)[:80]}"
             lines = [line for line in source(cell).splitlines() if line.strip()]
             assert len(lines) <= MAX_CODE_LINES, f"cell too long ({len(lines)} lines): {source(cell)[:80]}"
 
@@ -134,17 +139,27 @@ def test_at_least_two_passing_self_checks(notebook):
         assert not results, f"a self-check shows its message only, no stray value: {source(cell)[:60]}"
 
 
-def test_colab_badge_and_setup_cell_name_the_one_repository(notebook):
+def test_colab_badge_and_setup_cells_name_the_one_repository(notebook):
     first = source(cells(notebook)[0])
     badge = f"https://colab.research.google.com/github/{REPOSITORY}/blob/main/notebooks/{notebook.name}"
     assert badge in first, "the first cell carries this notebook's Colab badge"
-    setup = source(code_cells(notebook)[0])
-    assert f'REPOSITORY = "{REPOSITORY}"' in setup and "setup_notebook(" in setup
-    assert "pip install" not in setup, "Colab's TensorFlow and numpy must not be reinstalled"
+    fetch, setup = code_cells(notebook)[:2]
+    assert f'REPOSITORY = "{REPOSITORY}"' in source(fetch)
+    assert "pip install" not in source(fetch), "Colab's TensorFlow and numpy must not be reinstalled"
+    assert source(setup) == "from helpers.setup import setup_notebook\n\nsetup_notebook()", \
+        "the first code a learner reads is two short lines"
 
 
-def test_every_notebook_uses_the_same_setup_cell():
-    setups = {nb.name: source(code_cells(nb)[0]).split("setup_notebook(")[0] for nb in NOTEBOOKS}
+def test_colab_fetching_is_folded_away_in_jupyterlab_colab_and_the_website(notebook):
+    fetch = code_cells(notebook)[0]
+    assert fetch["metadata"]["jupyter"]["source_hidden"] is True  # JupyterLab and Notebook 7
+    assert fetch["metadata"]["cellView"] == "form" and source(fetch).startswith("#@title ")  # Colab
+    assert "hide-input" in fetch["metadata"]["tags"]  # the website
+    assert not fetch["outputs"], "outside Colab the fetching cell prints nothing"
+
+
+def test_every_notebook_uses_the_same_setup_cells():
+    setups = {nb.name: tuple(source(cell) for cell in code_cells(nb)[:2]) for nb in NOTEBOOKS}
     assert len(set(setups.values())) == 1, setups
 
 
@@ -270,3 +285,46 @@ def test_figure_outputs_carry_their_description(notebook):
                 text = "".join(data.get("text/plain", ""))
                 assert text and not text.startswith("<Figure"), (
                     f"a figure without a text alternative (refresh the notebook): {source(cell)[:60]}")
+
+
+# A stated training time must hold for the run stored on the page: (notebook, the prose cell that
+# states it, the cell that trains). The prose says "N to M seconds", "up to two [minutes]" or "one to
+# two minutes"; the stored log says each epoch's seconds ("- 6s -") or "in 74 s".
+STATED_TIMES = [("03_training", "cell-007", "cell-008"), ("03_training", "cell-017", "cell-018"),
+                ("07_going_further", "10a86c10", "56504ba3")]
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def stated_limit_seconds(prose: str) -> float:
+    """The longest time a sentence allows: "10 to 40 seconds" -> 40, "up to two on a busy one" -> 120."""
+    text = " ".join(prose.split())
+    ranges = re.findall(r"(\w+) to (\w+) (seconds|minutes)", text)
+    ups = re.findall(r"up to (\w+)", text)
+    limits = [float(NUMBER_WORDS.get(high, high)) * (60 if unit == "minutes" else 1) for _, high, unit in ranges]
+    limits += [60.0 * NUMBER_WORDS[word] for word in ups if word in NUMBER_WORDS]
+    assert limits, f"no stated time found in: {text[:120]}"
+    return max(limits)
+
+
+def stored_seconds(cell: dict) -> float:
+    """The seconds a training cell's stored output reports: its epochs added up, or its "in N s"."""
+    text = stream_text(cell, "stdout")
+    epochs = re.findall(r" - (?:(\d+)m )?(\d+)s - ", text)
+    if epochs:
+        return sum(60 * int(minutes or 0) + int(seconds) for minutes, seconds in epochs)
+    return float(re.search(r"in (\d+) s\b", text).group(1))
+
+
+def test_stated_limit_seconds_reads_the_phrases_the_notebooks_use():
+    assert stated_limit_seconds("This takes 10 to 40 seconds, depending on the computer") == 40
+    assert stated_limit_seconds("in under a minute on a quiet\n2-core laptop (up to two on a busy one).") == 120
+    assert stated_limit_seconds("Training takes one to two minutes on a quiet 2-core laptop") == 120
+    assert stored_seconds({"outputs": [{"output_type": "stream", "name": "stdout",
+                                        "text": "563/563 - 8s - 14ms/step\n563/563 - 1m 2s - 9ms/step\n"}]}) == 70
+
+
+@pytest.mark.parametrize("name, prose_id, training_id", STATED_TIMES)
+def test_a_stated_training_time_holds_for_the_stored_run(name, prose_id, training_id):
+    by_id = {cell.get("id"): cell for cell in cells(NOTEBOOK_DIR / f"{name}.ipynb")}
+    limit, took = stated_limit_seconds(source(by_id[prose_id])), stored_seconds(by_id[training_id])
+    assert took <= limit, f"{name}: the page says at most {limit:.0f} s, its stored run took {took:.0f} s"

@@ -8,6 +8,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from helpers import plots, style
+from helpers.describe import describe
 
 RNG = np.random.default_rng(0)
 IMAGES = RNG.integers(0, 256, size=(10, 28, 28), dtype=np.uint8)
@@ -174,6 +175,26 @@ def test_hidden_weights_draw_positive_orange_and_negative_purple():
     positive, negative = (to_rgb(image.cmap(image.norm(value))) for value in (1.0, -1.0))
     assert positive[0] > positive[2], f"positive weights should be orange, got {positive}"
     assert negative[2] > negative[0], f"negative weights should be purple, got {negative}"
+
+
+def outline_styles(ax) -> list[tuple[str, bool]]:
+    """(colour, dashed?) of each sign outline drawn on ``ax``."""
+    from matplotlib.colors import to_hex
+
+    return [(to_hex(contours.get_edgecolor()[0]), contours.get_linestyle()[0][1] is not None)
+            for contours in ax.collections]
+
+
+def test_sign_is_told_by_outlines_as_well_as_colour():
+    weights = np.zeros((784, 3))
+    weights[100:110, 0] = 1.0  # a positive patch
+    weights[300:310, 1] = -1.0  # a negative patch
+    figure = plots.plot_hidden_weights(weights, n_cols=3)
+    positive, negative, empty = (ax for ax in figure.axes if ax.images)
+    assert outline_styles(positive) == [("#000000", False)], "positive areas: a solid black outline"
+    assert outline_styles(negative) == [("#ffffff", True)], "negative areas: a dashed white outline"
+    assert outline_styles(empty) == []
+    assert "positive areas outlined in solid black, strongly negative ones in dashed white" in describe(figure)
 
 
 # --- notebook 07: convolution steps, filters, feature maps, epoch times, reliability

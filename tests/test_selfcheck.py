@@ -120,3 +120,73 @@ def test_in_a_real_kernel_only_grading_stops_the_notebook(tmp_path):
         with pytest.raises(CellExecutionError, match="✗ Not yet. n is not computed yet") as failure:
             run(**{variable: value})
         assert failure.value.ename == "NotYet"
+
+
+def test_an_answer_that_claims_to_equal_everything_is_not_a_number():
+    import pytest
+
+    from helpers.selfcheck import NotYet, check_function, check_value
+
+    class Anything:
+        def __eq__(self, other):
+            return True
+
+    with pytest.raises(NotYet, match="returned <.* instead of 784"):
+        check_function(lambda images: Anything(), [((None,), 784)], praise="")
+    with pytest.raises(NotYet, match="instead of 'Pred: 7'"):
+        check_value(Anything(), "Pred: 7", name="title", praise="")
+    with pytest.raises(NotYet, match="instead of 0.5"):
+        check_value(Anything(), 0.5, name="share", praise="")
+
+
+def test_numbers_of_numpy_and_of_python_compare_by_value(capsys):
+    import numpy as np
+
+    from helpers.selfcheck import check_value
+
+    for value, expected in [(np.int64(8), 8), (8, np.int64(8)), (np.float32(0.25), 0.25), (np.array(3), 3),
+                            (np.bool_(True), True), (0.1 + 0.2, 0.3), (3, 3.0)]:
+        check_value(value, expected, name="n", praise="same.")
+    assert capsys.readouterr().out == "✓ Correct: same.\n" * 7
+
+
+def test_the_reference_refuses_to_run_under_any_name_while_a_check_runs_and_comes_back_after():
+    import numpy as np
+    import pytest
+
+    from helpers import evaluate
+    from helpers.evaluate import confusion_matrix as alias
+    from helpers.selfcheck import NotYet, check_function
+
+    labels, answers = np.array([1, 2]), np.array([1, 1])
+    expected = evaluate.confusion_matrix(labels, answers)
+    with pytest.raises(NotYet, match=r"calls helpers\.evaluate\.confusion_matrix, which the series wrote for you"):
+        check_function(lambda t, p: alias(t, p), [((labels, answers), expected)], praise="",
+                       forbidden=[evaluate.confusion_matrix])
+    assert np.array_equal(alias(labels, answers), expected), "restored after the check"
+    with pytest.raises(NotYet, match="Rows are the true digits"):  # a typical mistake may use the reference
+        transposed = lambda t, p: np.bincount(10 * p + t, minlength=100).reshape(10, 10)  # noqa: E731
+        check_function(transposed, [((labels, answers), expected)], praise="",
+                       mistakes=[(lambda t, p: evaluate.confusion_matrix(p, t), "Rows are the true digits.")],
+                       forbidden=[evaluate.confusion_matrix])
+
+
+def test_a_loop_fails_where_the_exercise_asks_for_none(tmp_path):
+    import importlib.util
+
+    import numpy as np
+    import pytest
+
+    from helpers.selfcheck import NotYet, check_function
+
+    module = tmp_path / "answers.py"  # inspect finds the source of functions defined in a file (or a notebook cell)
+    module.write_text("import numpy as np\n\n"
+                      "def looped(values):\n    return np.array([v * 2 for v in values])\n\n"
+                      "def whole(values):\n    return values * 2\n")
+    spec = importlib.util.spec_from_file_location("answers", module)
+    answers = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(answers)
+    cases = [((np.array([1, 2]),), np.array([2, 4]))]
+    check_function(answers.whole, cases, praise="", no_loops=True)
+    with pytest.raises(NotYet, match="looped uses a loop"):
+        check_function(answers.looped, cases, praise="", no_loops=True)
