@@ -118,3 +118,14 @@ def test_no_cell_after_an_exercise_calls_the_learners_function(full):
         users = [source(cell)[:60] for index, cell in enumerate(code)
                  if index > start and index != checked and call.search(source(cell))]
         assert users == [], f"{grade_id}: these cells call the learner's {name}: {users}"
+
+
+@pytest.mark.parametrize("full", FULL, ids=[path.stem for path in FULL])
+def test_numpy_is_imported_where_the_learner_sees_it_before_np_is_used(full):
+    """Hidden tests import numpy for the grader; the learner and student editions have no hidden tests."""
+    visible = [source(cell) for cell in learner_cells(full.name) if cell["cell_type"] == "code"]
+    first_use = next((index for index, text in enumerate(visible) if re.search(r"(?<![\w.])np\.", text)), None)
+    first_import = next((index for index, text in enumerate(visible)
+                         if re.search(r"^import numpy as np$", text, re.M)), None)
+    assert first_use is None or (first_import is not None and first_import <= first_use), (
+        f"{full.name}: np is used in code cell {first_use} before a visible `import numpy as np`")
