@@ -1,16 +1,21 @@
-"""``python -m classroom student-edition`` and ``python -m classroom grade``: see notebooks/TEACHING.md."""
+"""``python -m classroom learner-edition``, ``student-edition`` and ``grade``: see notebooks/TEACHING.md."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from classroom import edition, grading
+from classroom import edition, grading, learner
 
 
 def parse(arguments: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m classroom", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
+    learning = commands.add_parser("learner-edition",
+                                   help="write learner/: the notebooks with blank exercises and folded solutions")
+    learning.add_argument("--out", type=Path, default=learner.LEARNER_DIR, help="default: %(default)s")
+    learning.add_argument("--check", action="store_true",
+                          help="write nothing; fail if the folder is out of date with notebooks/")
     student = commands.add_parser("student-edition", help="write the student edition of the notebooks")
     student.add_argument("--out", type=Path, default=Path("student-edition"), help="a new folder")
     student.add_argument("--keep-solutions", action="store_true",
@@ -31,7 +36,9 @@ def parse(arguments: list[str] | None = None) -> argparse.Namespace:
 
 def main(arguments: list[str] | None = None) -> None:
     options = parse(arguments)
-    if options.command == "student-edition":
+    if options.command == "learner-edition":
+        learner.main(options.out, options.check)
+    elif options.command == "student-edition":
         edition.main(options.out, options.keep_solutions, options.zip)
     else:
         if options.workers < 1:

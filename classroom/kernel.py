@@ -20,8 +20,10 @@ from classroom import sandbox
 
 SCRATCH_VARIABLE = "MNIST_GRADING_SCRATCH"
 SANDBOX_VARIABLE = "MNIST_GRADING_SANDBOX"
-# Passed on from the grader to the kernel: the cut recipe, the seed, quiet TensorFlow.
-PASSED_ON = ["MNIST_CUT_EPOCHS", "MNIST_CUT_STEPS", "MNIST_SEED", "TF_CPP_MIN_LOG_LEVEL", "LANG", "LC_ALL"]
+# Passed on from the grader to the kernel: the cut recipe, the seed, quiet TensorFlow, and
+# NBGRADER_EXECUTION (nbgrader's "autograde"), which makes a failing check fail its cell.
+PASSED_ON = ["MNIST_CUT_EPOCHS", "MNIST_CUT_STEPS", "MNIST_SEED", "TF_CPP_MIN_LOG_LEVEL", "LANG", "LC_ALL",
+             "NBGRADER_EXECUTION"]
 # One core per kernel: the grader runs two notebooks at a time on a 2-core machine.
 ONE_THREAD = {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1", "OMP_NUM_THREADS": "1",
               "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -37,6 +39,8 @@ def kernel_environment(scratch: Path) -> dict[str, str]:
         "HOME": str(scratch), "TMPDIR": str(scratch / "tmp"), "MNIST_MODELS_DIR": str(scratch / "models"),
         "XDG_CACHE_HOME": str(scratch / ".cache"), "MPLCONFIGDIR": str(scratch / ".matplotlib"),
         "KERAS_HOME": str(scratch / ".keras"), "PYTHONNOUSERSITE": "1",
+        # A graded kernel fails a failing check's cell (helpers.selfcheck), whatever nbgrader sets.
+        "MNIST_CHECKS_STOP": "1",
     })
     return environment
 

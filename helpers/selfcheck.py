@@ -1,10 +1,20 @@
-"""Self-check cells: a learner runs them to test their understanding or their code (every notebook, from 01)."""
+"""Self-check cells: a learner runs them to test their understanding or their code (every notebook, from 01).
+
+A failing graded check (:func:`check_function`, :func:`check_value`, :func:`require`) says what is
+wrong in one "✗ Not yet." sentence. In a notebook a learner is running (a Jupyter kernel:
+JupyterLab, Colab), it prints the sentence and the notebook goes on, so Run All reaches the last
+cell with exercises still blank. Under nbgrader's validate and autograde (which set
+``NBGRADER_EXECUTION`` in the kernel's environment), with ``MNIST_CHECKS_STOP=1``, and outside a
+kernel (tests, scripts) it raises :class:`NotYet`, so the cell fails and scores 0.
+"""
 
 from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import inspect
+import os
 import textwrap
 from collections.abc import Callable, Iterator, Sequence
 
@@ -35,6 +45,48 @@ class NotYet(AssertionError):
 
 
 UNWRITTEN = (None, Ellipsis, NotImplemented)
+# nbgrader sets NBGRADER_EXECUTION ("validate" or "autograde") while it runs a notebook
+# (nbgrader's FAQ; nbgrader/validator.py and nbgrader/converters/autograde.py); the kernel inherits it.
+GRADER_VARIABLE = "NBGRADER_EXECUTION"
+# Set to 1 to make failing checks stop a notebook anywhere (another grader, a CI run).
+STOP_VARIABLE = "MNIST_CHECKS_STOP"
+
+
+def in_kernel() -> bool:
+    """True inside a Jupyter kernel (JupyterLab, Colab, nbclient), False in a script or under pytest."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def failing_checks_stop() -> bool:
+    """Whether a failing check raises :class:`NotYet` (grading, tests, scripts) rather than only printing."""
+    if os.environ.get(GRADER_VARIABLE) or os.environ.get(STOP_VARIABLE) == "1":
+        return True
+    return not in_kernel()
+
+
+def not_yet(sentence: str) -> None:
+    """Report a failing check: print "✗ Not yet. ..." and go on, or raise :class:`NotYet` when grading."""
+    if failing_checks_stop():
+        raise NotYet(sentence)
+    print(f"✗ Not yet. {sentence}")
+
+
+def _reporting(check: Callable) -> Callable:
+    """A graded check whose :class:`NotYet` is reported by :func:`not_yet`: printed in a learner's kernel."""
+
+    @functools.wraps(check)
+    def reported(*args, **kwargs) -> None:
+        try:
+            check(*args, **kwargs)
+        except NotYet as failure:
+            not_yet(str(failure))
+
+    return reported
 
 
 def _show(value: object) -> str:
@@ -89,6 +141,7 @@ def _plain(value: object, kind: type) -> object:
     return value if type(value) is kind else None
 
 
+@_reporting
 def check_function(function: Callable, cases: list[tuple[tuple, object]], *, praise: str,
                    mistakes: list[tuple[Callable, str]] = (), forbidden: Sequence[Callable] = (),
                    no_loops: bool = False) -> None:
@@ -97,8 +150,9 @@ def check_function(function: Callable, cases: list[tuple[tuple, object]], *, pra
     ``cases`` are ``(arguments, expected result)`` pairs; use made-up inputs beside the real
     data, so that a number copied from an output fails. ``mistakes`` pairs a typical wrong
     version of the function with the hint to give when the learner's result equals its
-    result. Otherwise raises :class:`NotYet` with one plain sentence saying what is wrong
-    (a function still holding ``...`` "returns nothing yet"). Arguments are copied, so a
+    result. Otherwise reports one plain sentence saying what is wrong (a function still holding
+    ``...`` "returns nothing yet") through :func:`not_yet`: printed in a learner's kernel, raised
+    as :class:`NotYet` when grading. Arguments are copied, so a
     function that changes its input in place cannot spoil the next case. While the learner's
     function runs, each ``forbidden`` function (the series' own answer, which computed the
     expected values) refuses to run, under whatever name it is called (:func:`forbidding`);
@@ -172,13 +226,14 @@ def _has_loop(function: Callable) -> bool:
     return any(isinstance(node, loops) for node in ast.walk(tree))
 
 
+@_reporting
 def check_value(value: object, expected: object, *, name: str, praise: str,
                 mistakes: list[tuple[object, str]] = ()) -> None:
     """Test a value the learner computed (not a function): print "✓ Correct" if it equals ``expected``.
 
     Arrays must match in shape, dtype and values, decimals to ``np.isclose``. ``mistakes``
     pairs a typical wrong value with the hint to give when the learner's value equals it.
-    Otherwise raises :class:`NotYet` with one sentence naming ``name`` and what differs.
+    Otherwise reports one sentence naming ``name`` and what differs (:func:`not_yet`).
     """
     if any(value is unwritten for unwritten in UNWRITTEN):
         raise NotYet(f"{name} is not computed yet: replace `...` with your code.")
@@ -189,8 +244,9 @@ def check_value(value: object, expected: object, *, name: str, praise: str,
     print(f"✓ Correct: {praise}")
 
 
+@_reporting
 def require(correct: bool, *, praise: str, problem: str) -> None:
-    """A graded check of a condition: print "✓ Correct" (with ``praise``) or raise :class:`NotYet`.
+    """A graded check of a condition: print "✓ Correct" (with ``praise``) or report ``problem`` (:func:`not_yet`).
 
     For what ``check_function`` and ``check_value`` cannot compare (a compiled model, a
     trained one): ``problem`` is the one plain sentence that says what is wrong and what to do.

@@ -1,9 +1,12 @@
-"""A real-browser test of notebook 06's drawing canvas: JupyterLab + headless Chromium.
+"""Real-browser tests in JupyterLab + headless Chromium: notebook 06's canvas, and Run All on the learner edition.
 
 Starts its own JupyterLab on 127.0.0.1 (a free port, a random token, empty user settings
 and config in a temporary folder), opens a copy of notebook 06, runs every cell through
 JupyterLab's own command, then draws digits on the canvas with mouse events and checks
-that the page shows the prediction for each; Clear wipes the canvas in between.
+that the page shows the prediction for each; Clear wipes the canvas in between. It also
+opens a copy of the learner edition's notebook 01 (learner/, every exercise blank) and does
+Run All, as a learner who wrote nothing would: the last cell runs, and each check shows its
+"✗ Not yet" sentence instead of stopping the notebook.
 
 Needs Debian's ``chromium`` and the PyPI ``playwright`` package (tests/browser_support.py):
 without them the test skips, except in CI (``CI=true``), where it fails instead.
@@ -26,7 +29,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import browser_support
@@ -37,6 +40,7 @@ from helpers.widgets import load_example_strokes
 
 PROJECT = Path(__file__).resolve().parent.parent
 NOTEBOOK = PROJECT / "notebooks" / "06_draw_your_own_digit.ipynb"
+LEARNER_NOTEBOOK = PROJECT / "learner" / "01_loading_the_data.ipynb"  # a short one: about 30 s
 SCREENSHOT = PROJECT / "docs" / "canvas.png"
 # The replay cell of notebook 06 draws this stored example; the test then draws these by mouse.
 REPLAYED_DIGIT = "7"
@@ -70,12 +74,16 @@ def wait_for_server(url: str, process: subprocess.Popen, log: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A private JupyterLab serving a copy of notebook 06; yields the notebook's URL (with token)."""
+def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[Path], str]]:
+    """A private JupyterLab serving copies of notebook 06 and of the learner edition's 01.
+
+    Yields a function that gives a notebook's URL (with the token) from its path in the project.
+    """
     home = tmp_path_factory.mktemp("jupyterlab")
     root = home / "notebooks"
     root.mkdir()
-    shutil.copy(NOTEBOOK, root / NOTEBOOK.name)  # a copy: the run never touches the committed file
+    for notebook in (NOTEBOOK, LEARNER_NOTEBOOK):  # copies: a run never touches the committed files
+        shutil.copy(notebook, root / notebook.name)
     settings = home / "settings"
     for name, values in LAB_SETTINGS.items():
         path = settings / name
@@ -98,7 +106,7 @@ def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         base = f"http://127.0.0.1:{port}"
         wait_for_server(f"{base}/api/status?token={token}", process, log)
-        yield f"{base}/lab/tree/{NOTEBOOK.name}?token={token}"
+        yield lambda notebook: f"{base}/lab/tree/{notebook.name}?token={token}"
     finally:
         process.terminate()
         try:
@@ -125,7 +133,7 @@ NOTEBOOK_STATE = """() => {
 }"""
 
 
-def run_all_cells(page) -> float:
+def run_all_cells(page, notebook: Path = NOTEBOOK) -> float:
     """Clear every output, run all cells via JupyterLab's command, wait until done; return seconds."""
     page.wait_for_function(NOTEBOOK_READY, timeout=SERVER_START_TIMEOUT * 1000)
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
@@ -133,11 +141,11 @@ def run_all_cells(page) -> float:
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     while time.monotonic() - start < NOTEBOOK_RUN_TIMEOUT:
         state = page.evaluate(NOTEBOOK_STATE)
-        assert state["error"] is None, f"a cell of {NOTEBOOK.name} failed in JupyterLab: {state['error']}"
+        assert state["error"] is None, f"a cell of {notebook.name} failed in JupyterLab: {state['error']}"
         if state["done"] and state["idle"]:
             return time.monotonic() - start
         page.wait_for_timeout(500)
-    pytest.fail(f"{NOTEBOOK.name} did not finish within {NOTEBOOK_RUN_TIMEOUT} s in JupyterLab")
+    pytest.fail(f"{notebook.name} did not finish within {NOTEBOOK_RUN_TIMEOUT} s in JupyterLab")
 
 
 @pytest.mark.slow
@@ -146,7 +154,7 @@ def test_draw_a_digit_in_jupyterlab(browser, jupyterlab, tmp_path):  # browser f
 
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     with closed_with_a_screenshot_on_failure(page, tmp_path):
-        page.goto(jupyterlab, timeout=SERVER_START_TIMEOUT * 1000)
+        page.goto(jupyterlab(NOTEBOOK), timeout=SERVER_START_TIMEOUT * 1000)
         seconds = run_all_cells(page)
         print(f"notebook 06 ran in JupyterLab in {seconds:.0f} s")
 
@@ -168,6 +176,46 @@ def test_draw_a_digit_in_jupyterlab(browser, jupyterlab, tmp_path):  # browser f
                 widget.screenshot(path=tmp_path / "canvas.png")
         if os.environ.get("UPDATE_SCREENSHOT") == "1":
             save_screenshot(tmp_path / "canvas.png", SCREENSHOT)
+
+
+# The learner edition's Run All: every code cell ran (the last one too), none failed, and the page shows
+# each blank exercise's "✗ Not yet" sentence as a line of output, not as a traceback.
+LAST_CELL = """() => {
+  const code = window.jupyterapp.shell.currentWidget.content.widgets.filter(cell => cell.model.type === "code");
+  const last = code[code.length - 1];
+  return { cells: code.length, lastCount: last.model.executionCount,
+           counts: code.map(cell => cell.model.executionCount) };
+}"""
+
+
+@pytest.mark.slow
+def test_run_all_on_a_blank_learner_notebook_reaches_the_last_cell(browser, jupyterlab, tmp_path):
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    with closed_with_a_screenshot_on_failure(page, tmp_path):
+        page.goto(jupyterlab(LEARNER_NOTEBOOK), timeout=SERVER_START_TIMEOUT * 1000)
+        seconds = run_all_cells(page, LEARNER_NOTEBOOK)
+        print(f"learner/{LEARNER_NOTEBOOK.name} ran to its last cell in JupyterLab in {seconds:.0f} s")
+
+        state = page.evaluate(LAST_CELL)
+        assert state["lastCount"] == max(state["counts"]) == state["cells"], state  # run in order, the last last
+        not_yet = page.locator(".jp-OutputArea-output").filter(has_text="✗ Not yet.")
+        expect(not_yet.first).to_be_visible()
+        expect(not_yet.first).to_contain_text("returns nothing yet: replace `...` with your code")
+        assert not_yet.count() == 3, "each of notebook 01's three blank exercises says ✗ Not yet"
+        expect(page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']")
+               .filter(has_text="Traceback")).to_have_count(0)
+
+        # The worked answer is out of sight but one click away: a collapsed "Show a solution" after the check.
+        folded = page.locator(".jp-RenderedMarkdown details").filter(has_text="Show a solution")
+        expect(folded).to_have_count(3)
+        answer = folded.first.locator("pre")
+        expect(answer).to_be_hidden()
+        folded.first.locator("summary").click()
+        expect(answer).to_be_visible()
+        expect(answer).to_contain_text("return rows * columns")
+        page.screenshot(path=tmp_path / "learner-edition.png")
 
 
 def save_screenshot(source: Path, target: Path) -> None:

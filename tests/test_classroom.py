@@ -481,3 +481,12 @@ def test_the_graded_kernel_gets_only_its_own_folders(tmp_path, monkeypatch):
     assert "AWS_SECRET_ACCESS_KEY" not in environment
     for name in ("HOME", "TMPDIR", "MNIST_MODELS_DIR", "XDG_CACHE_HOME", "MPLCONFIGDIR"):
         assert Path(environment[name]).is_relative_to(tmp_path), name
+
+
+def test_the_graded_kernel_fails_a_failing_checks_cell(tmp_path, monkeypatch):
+    """helpers.selfcheck raises there (only prints in a learner's kernel): nbgrader's variable and ours get through."""
+    from classroom.kernel import kernel_environment
+
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    environment = kernel_environment(tmp_path)
+    assert environment["NBGRADER_EXECUTION"] == "autograde" and environment["MNIST_CHECKS_STOP"] == "1"

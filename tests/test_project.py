@@ -60,9 +60,20 @@ def test_package_minimums_admit_colabs_stack():
 
 
 def test_readme_lists_every_notebook_with_its_colab_badge():
+    """Each notebook's name links to the full edition (to read); its Colab badge opens the learner edition."""
     for notebook in sorted((ROOT / "notebooks").glob("0*.ipynb")):
         assert f"(notebooks/{notebook.name})" in README, notebook.name
-        assert f"colab.research.google.com/github/{REPOSITORY}/blob/main/notebooks/{notebook.name}" in README
+        assert f"colab.research.google.com/github/{REPOSITORY}/blob/main/learner/{notebook.name}" in README
+        assert (ROOT / "learner" / notebook.name).exists(), notebook.name
+    assert f"colab.research.google.com/github/{REPOSITORY}/blob/main/notebooks/" not in README
+
+
+def test_readme_binder_link_opens_the_learner_edition():
+    links = re.findall(r"https://mybinder\.org/v2/gh/[^)\s]+", README)
+    assert links == [f"https://mybinder.org/v2/gh/{REPOSITORY}/HEAD?labpath=learner%2F01_loading_the_data.ipynb"]
+    assert (ROOT / "learner" / "01_loading_the_data.ipynb").exists()
+    # Binder installs the project's requirements, whose `-e .` makes helpers importable from learner/.
+    assert (ROOT / "binder" / "requirements.txt").read_text().count("-r ../requirements.txt") == 1
 
 
 def test_readme_credits_mnist_authors_and_licence():

@@ -40,6 +40,88 @@ def test_require_praises_or_raises_the_problem(capsys):
         require(False, praise="", problem="compile the model first")
 
 
+# A failing graded check prints its sentence in a learner's kernel (Run All goes on) and raises when
+# grading (nbgrader sets NBGRADER_EXECUTION), with MNIST_CHECKS_STOP=1, and outside a kernel.
+
+
+def test_outside_a_kernel_a_failing_check_raises(monkeypatch):
+    import pytest
+
+    from helpers import selfcheck
+
+    monkeypatch.delenv(selfcheck.GRADER_VARIABLE, raising=False)
+    monkeypatch.delenv(selfcheck.STOP_VARIABLE, raising=False)
+    assert not selfcheck.in_kernel() and selfcheck.failing_checks_stop()
+    with pytest.raises(selfcheck.NotYet, match="returns nothing yet"):
+        selfcheck.check_function(lambda x: None, [((1,), 2)], praise="")
+
+
+def test_in_a_learners_kernel_a_failing_check_prints_and_goes_on(monkeypatch, capsys):
+    import pytest
+
+    from helpers import selfcheck
+
+    monkeypatch.delenv(selfcheck.GRADER_VARIABLE, raising=False)
+    monkeypatch.delenv(selfcheck.STOP_VARIABLE, raising=False)
+    monkeypatch.setattr(selfcheck, "in_kernel", lambda: True)
+    assert selfcheck.check_function(lambda x: None, [((1,), 2)], praise="") is None
+    assert selfcheck.check_function(lambda x: x + 1, [((1,), 2), ((5,), 7)], praise="",
+                                    mistakes=[(lambda x: x + 1, "Add two.")]) is None
+    assert selfcheck.check_value(..., 3, name="n", praise="") is None
+    assert selfcheck.require(False, praise="", problem="Compile the model first.") is None
+    assert selfcheck.check_function(lambda x: x + 1, [((1,), 2)], praise="one more.") is None
+    assert capsys.readouterr().out.splitlines() == [
+        "✗ Not yet. <lambda> returns nothing yet: replace `...` with your code and `return` the result.",
+        "✗ Not yet. <lambda>(5) returned 6 instead of 7. Add two.",
+        "✗ Not yet. n is not computed yet: replace `...` with your code.",
+        "✗ Not yet. Compile the model first.",
+        "✓ Correct: one more.",
+    ]
+    for variable, value in ((selfcheck.GRADER_VARIABLE, "autograde"), (selfcheck.GRADER_VARIABLE, "validate"),
+                            (selfcheck.STOP_VARIABLE, "1")):
+        with monkeypatch.context() as context:
+            context.setenv(variable, value)
+            with pytest.raises(selfcheck.NotYet, match="not computed yet"):
+                selfcheck.check_value(None, 3, name="n", praise="")
+
+
+def test_in_a_real_kernel_only_grading_stops_the_notebook(tmp_path):
+    """A kernel started as JupyterLab, Colab or nbgrader would: nbclient, with and without NBGRADER_EXECUTION."""
+    import os
+
+    import nbformat
+    import pytest
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    cells = ["from helpers.selfcheck import check_value\ncheck_value(..., 3, name='n', praise='')",
+             "print('the last cell ran')"]
+    environment = {name: value for name, value in os.environ.items()
+                   if name not in ("NBGRADER_EXECUTION", "MNIST_CHECKS_STOP")}
+
+    def run(**extra: str) -> nbformat.NotebookNode:
+        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell) for cell in cells])
+        client = NotebookClient(notebook, timeout=120, kernel_name="python3",
+                                resources={"metadata": {"path": str(tmp_path)}})
+        client.km = client.create_kernel_manager()
+        client.start_new_kernel(env={**environment, **extra})
+        try:
+            client.start_new_kernel_client()
+            for index, cell in enumerate(notebook.cells):
+                client.execute_cell(cell, index)
+        finally:
+            client._cleanup_kernel()
+        return notebook
+
+    shown = run()
+    assert [output["text"] for cell in shown.cells for output in cell.outputs] == [
+        "✗ Not yet. n is not computed yet: replace `...` with your code.\n", "the last cell ran\n"]
+    for variable, value in (("NBGRADER_EXECUTION", "validate"), ("MNIST_CHECKS_STOP", "1")):
+        with pytest.raises(CellExecutionError, match="✗ Not yet. n is not computed yet") as failure:
+            run(**{variable: value})
+        assert failure.value.ename == "NotYet"
+
+
 def test_an_answer_that_claims_to_equal_everything_is_not_a_number():
     import pytest
 

@@ -59,6 +59,10 @@ def test_the_site_has_every_notebook_the_guide_and_the_results_offline(site):
     for page in NOTEBOOK_PAGES:
         html = pages[page]
         assert "colab.research.google.com/github/" in html and "mybinder.org/v2/gh/" in html
+        # The page shows the full edition; its Colab and Binder links (and its badge) open the learner edition.
+        assert re.search(r"colab\.research\.google\.com/github/[^\"]+/blob/main/learner/0\d_\w+\.ipynb", html), page
+        assert re.search(r"mybinder\.org/v2/gh/[^\"]+labpath=learner%2F0\d_\w+\.ipynb", html), page
+        assert "/blob/main/notebooks/" not in html and "labpath=notebooks" not in html, page
         assert '<pre class="output' in html or 'class="output figure"' in html  # the stored outputs
     assert pages["draw-your-own-digit"].count('class="output mnist-site-canvas"') == 1
     for name in ("canvas.js", "mnist.js", "site-canvas.js", "canvas.css", "dense_full.bin"):

@@ -39,6 +39,21 @@ function pageFile(slug) {
   return slug === "index" ? "index.html" : `${slug}.html`;
 }
 
+/**
+ * The site shows the full edition (notebooks/, the worked answers in place) as reading material;
+ * a link that runs a notebook (Colab, Binder) opens the learner edition (learner/, the same file
+ * name, the exercises blank and their solutions folded), which `python -m classroom learner-edition` writes.
+ */
+function learnerEdition(file) {
+  return file.replace(/^notebooks\/(0[^/]*\.ipynb)$/, "learner/$1");
+}
+
+/** A Colab link to a notebook of the full edition (its badge) -> the same notebook of the learner edition. */
+function runnableUrl(url) {
+  const colab = /^(https:\/\/colab\.research\.google\.com\/github\/[^/]+\/[^/]+\/blob\/[^/]+\/)(.*)$/.exec(url);
+  return colab ? colab[1] + learnerEdition(colab[2]) : url;
+}
+
 /** A site-relative URL from MyST ("/slug#id", "/hash.png") -> a relative link in the static site. */
 function localUrl(node) {
   const url = node.url ?? "";
@@ -125,7 +140,7 @@ const RENDERERS = {
   inlineCode: (node) => `<code>${escapeHtml(node.value)}</code>`,
   code: (node) => `<pre class="source" ${scrollable("Code")}><code class="language-${escapeHtml(node.lang ?? "text")}">`
     + `${escapeHtml(node.value)}</code></pre>`,
-  link: (node) => `<a href="${escapeHtml(localUrl(node))}">${children(node)}</a>`,
+  link: (node) => `<a href="${escapeHtml(runnableUrl(localUrl(node)))}">${children(node)}</a>`,
   image: (node) => `<img src="${escapeHtml(localUrl(node))}" alt="${escapeHtml(node.alt ?? "")}">`,
   list: (node) => (node.ordered
     ? `<ol${node.start && node.start !== 1 ? ` start="${node.start}"` : ""}>${children(node)}</ol>`
@@ -168,12 +183,12 @@ function navigation(project, current) {
   return `<nav class="site-nav" aria-label="The series"><ul>${items.join("")}</ul></nav>`;
 }
 
-/** Links to run a notebook page elsewhere: Colab, Binder, and the .ipynb file itself. */
+/** Links to run a notebook page elsewhere (Colab, Binder: the learner edition), and the .ipynb file itself. */
 function runLinks(project, content) {
   const location = content.location ?? "";
   if (!location.endsWith(".ipynb")) return "";
   const repository = new URL(project.github).pathname.replace(/^\//, "");
-  const file = location.replace(/^\//, "");
+  const file = learnerEdition(location.replace(/^\//, ""));
   const links = [
     [`https://colab.research.google.com/github/${repository}/blob/main/${file}`, "Open in Colab"],
     [`https://mybinder.org/v2/gh/${repository}/HEAD?labpath=${encodeURIComponent(file)}`, "Launch on Binder"],
