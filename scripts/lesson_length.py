@@ -2,6 +2,7 @@
 
     python scripts/lesson_length.py                     # every notebook, with its sections
     python scripts/lesson_length.py notebooks/03*.ipynb
+    python scripts/lesson_length.py --write             # ... and state it in each notebook and README
 
 The estimate is a learner's, not a machine's: prose read at 175 words a minute (the middle of the
 150-200 an adult reads study text at), 45 seconds to read and run each code cell, 5 minutes for
@@ -77,21 +78,51 @@ def estimate(path: Path) -> Lesson:
     return lesson
 
 
-STATED = re.compile(r"## Estimated time\s+(?:About )?(\d+) minutes|## Estimated time\s+An hour", re.IGNORECASE)
+STATED = re.compile(r"## Estimated time\s+(?:About )?(\d+) minutes", re.IGNORECASE)
 
 
 def stated_minutes(path: Path) -> int | None:
-    """The minutes a notebook's "Estimated time" states ("An hour" is 60), or None if it states none."""
+    """The minutes a notebook's "Estimated time" states, or None if it states none."""
     first = "".join(json.loads(path.read_text(encoding="utf-8"))["cells"][0]["source"])
     match = STATED.search(first)
     if not match:
         return None
-    return int(match.group(1)) if match.group(1) else 60
+    return int(match.group(1))
+
+
+def rounded(minutes: float) -> int:
+    """Minutes to the nearest 5, as a lesson's length is stated."""
+    return 5 * round(minutes / 5)
+
+
+def statement(lesson: Lesson) -> str:
+    """The "Estimated time" paragraph: the whole, and what it is made of."""
+    exercises = sum(section.exercises for section in lesson.sections)
+    reading = lesson.minutes - exercises * MINUTES_PER_EXERCISE - lesson.run_seconds / 60
+    return (f"About {rounded(lesson.minutes)} minutes: about {reading:.0f} to read the text and run the cells, "
+            f"{MINUTES_PER_EXERCISE} for each of its {exercises} coding exercises, and "
+            f"{max(1, round(lesson.run_seconds / 60))} waiting while the cells compute (on this project's 2-core "
+            "test machine; a slower laptop waits longer).")
+
+
+def write(path: Path, lesson: Lesson) -> None:
+    """State ``lesson``'s time in the notebook's first cell and in README's table of notebooks."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    first = "".join(notebook["cells"][0]["source"])
+    paragraph = re.compile(r"(## Estimated time\s+).+?(\n\n|$)", re.DOTALL)  # up to the next blank line
+    first = paragraph.sub(lambda match: match.group(1) + statement(lesson) + match.group(2), first, count=1)
+    notebook["cells"][0]["source"] = first.splitlines(keepends=True)
+    path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    readme = ROOT / "README.md"
+    text = re.sub(rf"(\| {path.name[:2]} \|[^\n]*?\| )\d+ min( \|)", rf"\g<1>{rounded(lesson.minutes)} min\2",
+                  readme.read_text(encoding="utf-8"), count=1)
+    readme.write_text(text, encoding="utf-8")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument("--write", action="store_true", help="state each estimate in its notebook and in README")
     arguments = parser.parse_args()
     for path in arguments.notebooks or sorted((ROOT / "notebooks").glob("0*.ipynb")):
         lesson = estimate(path)
@@ -100,6 +131,8 @@ def main() -> None:
         for section in lesson.sections:
             print(f"    {section.minutes:5.1f} min  {section.title} ({section.words} words, "
                   f"{section.code_cells} code cells, {section.exercises} exercises)")
+        if arguments.write:
+            write(path, lesson)
 
 
 if __name__ == "__main__":
