@@ -334,9 +334,10 @@ def test_a_stated_training_time_holds_for_the_stored_run(name, prose_id, trainin
 def lesson_length():
     """scripts/lesson_length.py, imported (scripts/ is not a package)."""
     import importlib.util
+    import sys
 
     spec = importlib.util.spec_from_file_location("lesson_length", ROOT / "scripts" / "lesson_length.py")
-    module = importlib.util.module_from_spec(spec)
+    module = sys.modules["lesson_length"] = importlib.util.module_from_spec(spec)  # dataclasses look it up there
     spec.loader.exec_module(module)
     return module
 
