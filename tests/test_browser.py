@@ -117,30 +117,40 @@ def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[P
 
 
 # JavaScript run in the page, through JupyterLab's app object (exposed by expose_app_in_browser).
-NOTEBOOK_READY = """() => {
-  const panel = window.jupyterapp?.shell?.currentWidget;
+# The notebook's panel, found by its file name: JupyterLab may restore another notebook of the same
+# server (an earlier test's) beside it and make that one current.
+PANEL = """(name) => Array.from(window.jupyterapp?.shell?.widgets("main") ?? [])
+  .find(widget => widget.context?.path?.endsWith(name))"""
+NOTEBOOK_READY = f"""(name) => {{
+  const panel = ({PANEL})(name);
+  if (panel) window.jupyterapp.shell.activateById(panel.id);
   return Boolean(panel?.content?.widgets?.length && panel.sessionContext?.session?.kernel?.status === "idle");
-}"""
-NOTEBOOK_STATE = """() => {
-  const panel = window.jupyterapp.shell.currentWidget;
+}}"""
+NOTEBOOK_STATE = f"""(name) => {{
+  const panel = ({PANEL})(name);
   const code = panel.content.widgets.filter(cell => cell.model.type === "code");
   const error = code.flatMap(cell => cell.model.outputs.toJSON()).find(o => o.output_type === "error");
-  return {
+  return {{
     done: code.every(cell => cell.model.executionCount !== null),
     idle: panel.sessionContext.session.kernel.status === "idle",
-    error: error ? `${error.ename}: ${error.evalue}` : null,
-  };
-}"""
+    error: error ? `${{error.ename}}: ${{error.evalue}}` : null,
+  }};
+}}"""
+RUN_IN_PANEL = f"""([name, command]) => {{
+  const panel = ({PANEL})(name);
+  window.jupyterapp.shell.activateById(panel.id);
+  return window.jupyterapp.commands.execute(command);
+}}"""
 
 
 def run_all_cells(page, notebook: Path = NOTEBOOK) -> float:
     """Clear every output, run all cells via JupyterLab's command, wait until done; return seconds."""
-    page.wait_for_function(NOTEBOOK_READY, timeout=SERVER_START_TIMEOUT * 1000)
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+    page.wait_for_function(NOTEBOOK_READY, arg=notebook.name, timeout=SERVER_START_TIMEOUT * 1000)
+    page.evaluate(RUN_IN_PANEL, [notebook.name, "notebook:clear-all-cell-outputs"])
     start = time.monotonic()
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.evaluate(RUN_IN_PANEL, [notebook.name, "notebook:run-all-cells"])
     while time.monotonic() - start < NOTEBOOK_RUN_TIMEOUT:
-        state = page.evaluate(NOTEBOOK_STATE)
+        state = page.evaluate(NOTEBOOK_STATE, notebook.name)
         assert state["error"] is None, f"a cell of {notebook.name} failed in JupyterLab: {state['error']}"
         if state["done"] and state["idle"]:
             return time.monotonic() - start
@@ -180,12 +190,12 @@ def test_draw_a_digit_in_jupyterlab(browser, jupyterlab, tmp_path):  # browser f
 
 # The learner edition's Run All: every code cell ran (the last one too), none failed, and the page shows
 # each blank exercise's "✗ Not yet" sentence as a line of output, not as a traceback.
-LAST_CELL = """() => {
-  const code = window.jupyterapp.shell.currentWidget.content.widgets.filter(cell => cell.model.type === "code");
+LAST_CELL = f"""(name) => {{
+  const code = ({PANEL})(name).content.widgets.filter(cell => cell.model.type === "code");
   const last = code[code.length - 1];
-  return { cells: code.length, lastCount: last.model.executionCount,
-           counts: code.map(cell => cell.model.executionCount) };
-}"""
+  return {{ cells: code.length, lastCount: last.model.executionCount,
+           counts: code.map(cell => cell.model.executionCount) }};
+}}"""
 
 
 @pytest.mark.slow
@@ -198,7 +208,7 @@ def test_run_all_on_a_blank_learner_notebook_reaches_the_last_cell(browser, jupy
         seconds = run_all_cells(page, LEARNER_NOTEBOOK)
         print(f"learner/{LEARNER_NOTEBOOK.name} ran to its last cell in JupyterLab in {seconds:.0f} s")
 
-        state = page.evaluate(LAST_CELL)
+        state = page.evaluate(LAST_CELL, LEARNER_NOTEBOOK.name)
         assert state["lastCount"] == max(state["counts"]) == state["cells"], state  # run in order, the last last
         not_yet = page.locator(".jp-OutputArea-output").filter(has_text="✗ Not yet.")
         expect(not_yet.first).to_be_visible()
