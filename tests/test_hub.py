@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -31,12 +32,11 @@ import yaml
 from exercise_tools import cells, source
 
 from classroom import hub
-from classroom.course import series_notebooks
 
 STUDENTS = ["ada", "alan", "grace"]
 PASSWORD = "class-password-23"
 TEACHER, TEACHER_PASSWORD = "teacher", "a-teacher-password-of-32-or-more-characters"  # JupyterHub asks 32
-NOTEBOOK = series_notebooks()[0]
+NOTEBOOK = Path(hub.__file__).parents[2] / hub.FIRST_NOTEBOOK  # the learner edition
 START_TIMEOUT = 120  # seconds for the hub, and for each server, to start on a busy machine
 CELL_TIMEOUT = 120
 
@@ -64,9 +64,9 @@ def wait_for(condition, timeout: float, what: str):
 
 
 def learner_repository(folder: Path) -> Path:
-    """A git repository holding the series' first notebook, as nbgitpuller pulls it (over file://)."""
-    (folder / "notebooks").mkdir(parents=True)
-    shutil.copy2(NOTEBOOK, folder / "notebooks" / NOTEBOOK.name)
+    """A git repository holding the learner edition's first notebook, as nbgitpuller pulls it (over file://)."""
+    (folder / "learner").mkdir(parents=True)
+    shutil.copy2(NOTEBOOK, folder / "learner" / NOTEBOOK.name)
     git = ["git", "-C", str(folder), "-c", "user.name=Teacher", "-c", "user.email=teacher@example.org"]
     for command in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-q", "-m", "the series"]):
         subprocess.run(git + command, check=True, capture_output=True, timeout=60)
@@ -175,7 +175,7 @@ def run_notebook(hub_info: dict, name: str, headers: dict) -> list[str]:
 
     base = f"{hub_info['url']}/user/{name}/api/kernels"
     kernel = requests.post(base, headers=headers, json={"name": "python3"}, timeout=60).json()["id"]
-    pulled = hub_info["homes"] / name / hub.TARGET / "notebooks" / NOTEBOOK.name
+    pulled = hub_info["homes"] / name / hub.TARGET / hub.FIRST_NOTEBOOK
     channel = websocket.create_connection(f"{base.replace('http', 'ws', 1)}/{kernel}/channels",
                                           header=[f"Authorization: {headers['Authorization']}"], timeout=CELL_TIMEOUT)
     errors = []
@@ -235,7 +235,7 @@ def test_three_students_log_in_pull_the_series_and_run_notebook_01(running_hub):
         log_in(running_hub["url"], "mallory", "a wrong password")
     for name in STUDENTS:
         pull_series(running_hub, name, tokens[name])
-        assert (running_hub["homes"] / name / hub.TARGET / "notebooks" / NOTEBOOK.name).exists()
+        assert (running_hub["homes"] / name / hub.TARGET / hub.FIRST_NOTEBOOK).exists()
     idle = memory_of_tree(running_hub["pid"])
     finished = threading.Event()
     with ThreadPoolExecutor(1) as sampler:
@@ -247,6 +247,11 @@ def test_three_students_log_in_pull_the_series_and_run_notebook_01(running_hub):
         finally:
             finished.set()
     assert errors == {name: [] for name in STUDENTS}
+    page = requests.get(f"{running_hub['url']}/user/ada/lab", headers=tokens["ada"], timeout=60).text
+    config = json.loads(re.search(r'id="jupyter-config-data"[^>]*>(.*?)</script>', page, re.S)[1])
+    disabled = config["disabledExtensions"]
+    assert {"@jupyter/nbgrader", "@jupyterlab/apputils-extension:announcements"} <= set(disabled), (
+        "students see no nbgrader authoring tools and no news prompt")
     print(f"\n3 students: hub, proxy and 3 idle servers {idle:.0f} MB, {peak.result():.0f} MB at most while each "
           f"runs notebook 01; {time.monotonic() - start:.0f} s in all")
 
@@ -262,7 +267,7 @@ def test_the_teacher_logs_in_as_admin_and_sees_the_students(running_hub):
 def test_the_link_pulls_the_series_and_opens_notebook_01():
     link = hub.nbgitpuller_link("https://hub.school.example")
     assert link.startswith("https://hub.school.example/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com")
-    assert "urlpath=lab%2Ftree%2Fmnist-digit-identifier%2Fnotebooks%2F01_loading_the_data.ipynb" in link
+    assert "urlpath=lab%2Ftree%2Fmnist-digit-identifier%2Flearner%2F01_loading_the_data.ipynb" in link
 
 
 def test_the_kubernetes_values_name_the_image_and_the_same_limits():
@@ -271,6 +276,8 @@ def test_the_kubernetes_values_name_the_image_and_the_same_limits():
     assert (values["memory"]["limit"], values["memory"]["guarantee"]) == (hub.MEM_LIMIT, hub.MEM_GUARANTEE)
     assert (values["cpu"]["limit"], values["cpu"]["guarantee"]) == (hub.CPU_LIMIT, hub.CPU_GUARANTEE)
     assert values["defaultUrl"] == hub.nbgitpuller_link("").removeprefix("/hub/user-redirect")
+    page_config = json.loads((hub.STUDENT_CONFIG / "labconfig" / "page_config.json").read_text(encoding="utf-8"))
+    assert values["extraFiles"]["page-config"]["data"] == page_config, "the same students' page config"
 
 
 @pytest.mark.parametrize("students", [30, 100, 300])

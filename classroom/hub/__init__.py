@@ -19,7 +19,8 @@ VALUES = HUB_DIR / "z2jh-values.yaml"
 REPOSITORY = "https://github.com/Supposeduck30/mnist-digit-identifier-neural-network"
 BRANCH = "main"
 TARGET = "mnist-digit-identifier"  # the folder nbgitpuller makes in each home
-FIRST_NOTEBOOK = "notebooks/01_loading_the_data.ipynb"
+FIRST_NOTEBOOK = "learner/01_loading_the_data.ipynb"  # the learner edition: exercises blank, solutions folded
+STUDENT_CONFIG = HUB_DIR / "student-config"  # page_config.json: no nbgrader authoring tools, no news prompt
 IMAGE = "quay.io/jupyter/tensorflow-notebook"  # Jupyter's own image with TensorFlow, for Kubernetes
 IMAGE_TAG = "python-3.12"
 

