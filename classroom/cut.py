@@ -9,11 +9,18 @@ learner; only the numbers training produces are worse. ``evaluate`` and ``predic
 
 ``MNIST_CUT_EPOCHS`` and ``MNIST_CUT_STEPS`` (the steps of each epoch) set the cut.
 
+``compile(steps_per_execution=N)`` (notebook 08) would run N steps per call however few steps
+an epoch has: in a graded kernel it is at most the cut's steps, so the cut holds there too.
+
 Two more parts that only measure speed, and that no check looks at, are cut the same way:
 ``compile(jit_compile=True)`` compiles with XLA for seconds before the first step (notebook 08
 times it): in a graded kernel every model compiles without XLA; and ``timeit`` (notebook 06 times
 a prediction 5 x 10 times) times at most :data:`TIMING_REPEATS` x :data:`TIMING_NUMBER` runs. The
 printed figures are then rougher; which cells run, and which checks, does not change.
+
+Pictures no one looks at are not drawn either (:func:`cut_figures`): the graded kernel shows each
+figure by its text form alone (its description), as a figure with nothing to draw is shown, instead
+of rendering it to a PNG; the Figure objects, which a check may look at, are made as before.
 """
 
 from __future__ import annotations
@@ -65,10 +72,15 @@ def cut_training() -> None:
     # (The property that compile and load_model set, not compile itself: loading a model calls compile.)
     jit = keras.Model.jit_compile
     keras.Model.jit_compile = property(jit.fget, lambda self, value: jit.fset(self, False))
+    # compile and Trainer.__init__ set steps_per_execution: at most the cut's steps per call.
+    keras.Model.steps_per_execution = property(lambda self: self.__dict__.get("_cut_steps_per_execution", 1),
+                                               lambda self, value: self.__dict__.__setitem__(
+                                                   "_cut_steps_per_execution", min(value, steps)))
 
     fit.cut = True
     keras.Model.fit = fit
     cut_timing()
+    cut_figures()
     warnings.filterwarnings("ignore", message="Limiting steps_per_epoch")
     warnings.filterwarnings("ignore", message="Your input ran out of data")
 
@@ -90,3 +102,20 @@ def cut_timing() -> None:
     timeit_cut.cut = repeat_cut.cut = True
     timeit.Timer.timeit, timeit.Timer.repeat = timeit_cut, repeat_cut
 
+
+
+def cut_figures() -> None:
+    """In an IPython kernel, render no figure to an image: each shows by its text form (safe to call again).
+
+    IPython's image formatters, switched off, return nothing: :func:`helpers.style.display_described_figure`
+    then shows the figure's description alone, and the inline backend draws nothing. Outside a kernel: nothing.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    for kind in ("image/png", "image/jpeg", "image/svg+xml", "application/pdf"):
+        shell.display_formatter.formatters[kind].enabled = False

@@ -455,6 +455,7 @@ def test_the_cut_recipe_trains_a_few_steps_but_predicts_everything(monkeypatch):
     for owner, name in ((keras.Model, "fit"), (keras.Model, "jit_compile"), (timeit.Timer, "timeit"),
                         (timeit.Timer, "repeat")):
         monkeypatch.setattr(owner, name, getattr(owner, name))  # put back after the test
+    monkeypatch.setattr(keras.Model, "steps_per_execution", None, raising=False)  # removed after the test
     monkeypatch.setenv(cut.STEPS_VARIABLE, "3")
     cut.cut_training()
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
@@ -465,6 +466,9 @@ def test_the_cut_recipe_trains_a_few_steps_but_predicts_everything(monkeypatch):
     assert (len(history.epoch), int(model.optimizer.iterations)) == (cut.DEFAULT_EPOCHS, cut.DEFAULT_EPOCHS * 3)
     assert model.predict(x, batch_size=10, verbose=0).shape == (100, 2), "predict is not cut"
     assert keras.config.max_steps_per_epoch() is None, "the cap holds only while fit runs"
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", steps_per_execution=8)
+    model.fit(x, y, epochs=1, batch_size=10, verbose=0)
+    assert int(model.optimizer.iterations) == 3, "steps_per_execution=8 does not run 8 steps a call"
     runs = []
     times = timeit.repeat(lambda: runs.append(1), number=1000, repeat=5)
     assert (len(times), len(runs)) == (cut.TIMING_REPEATS, cut.TIMING_REPEATS * cut.TIMING_NUMBER)
