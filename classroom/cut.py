@@ -9,6 +9,8 @@ learner; only the numbers training produces are worse. ``evaluate`` and ``predic
 
 ``MNIST_CUT_EPOCHS`` and ``MNIST_CUT_STEPS`` (the steps of each epoch) set the cut.
 
+Each ``fit`` runs its few steps eagerly (without tracing a graph first: for a few steps tracing costs
+more than it saves); ``evaluate`` and ``predict`` afterwards run traced, as for the learner.
 ``compile(steps_per_execution=N)`` (notebook 08) would run N steps per call however few steps
 an epoch has: in a graded kernel it is at most the cut's steps, so the cut holds there too.
 
@@ -63,10 +65,14 @@ def cut_training() -> None:
             kwargs["epochs"] = min(kwargs.get("epochs", 1), epochs)
         previous = keras.config.max_steps_per_epoch()
         keras.config.set_max_steps_per_epoch(steps)
+        # A few steps run faster eagerly than traced: tracing the training step costs more than they do.
+        eager, self.run_eagerly = self.run_eagerly, True
         try:
             return original_fit(self, *args, **kwargs)
         finally:
             keras.config.set_max_steps_per_epoch(previous)
+            self.run_eagerly = eager
+            self.train_function = self.test_function = None  # evaluate and predict run traced, as for the learner
 
     # XLA's compilation costs seconds and only makes full training faster: no model compiles with it.
     # (The property that compile and load_model set, not compile itself: loading a model calls compile.)

@@ -466,6 +466,7 @@ def test_the_cut_recipe_trains_a_few_steps_but_predicts_everything(monkeypatch):
     assert (len(history.epoch), int(model.optimizer.iterations)) == (cut.DEFAULT_EPOCHS, cut.DEFAULT_EPOCHS * 3)
     assert model.predict(x, batch_size=10, verbose=0).shape == (100, 2), "predict is not cut"
     assert keras.config.max_steps_per_epoch() is None, "the cap holds only while fit runs"
+    assert model.run_eagerly is False, "fit ran eagerly; evaluate and predict run traced"
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", steps_per_execution=8)
     model.fit(x, y, epochs=1, batch_size=10, verbose=0)
     assert int(model.optimizer.iterations) == 3, "steps_per_execution=8 does not run 8 steps a call"
