@@ -3,10 +3,11 @@ and the grader (nbgrader's autograde in a sandbox, with feedback pages), on the 
 real nbgrader.
 
 Cost: the check tests run in a second; the student edition is generated once for every notebook,
-through the command as a scheduled job runs it (about 15 s); the grader runs notebook 01 for nine
-made-up students at once (full, untouched, one wrong answer, crashing, and four that try to leave
-the sandbox) and once never-ending, two students one after the other in one worker (nothing of the
-first is left for the second), then every other notebook once, as a submission with one
+through the command as a scheduled job runs it (about 15 s); the grader runs notebook 01 for seven
+made-up students at once (full, untouched, one wrong answer, crashing, gaming the checks, and two
+that try four ways out of the sandbox) while, in runs of their own at the same time, it grades one
+never-ending submission and two students one after the other in one worker (nothing of the first
+is left for the second), then every other notebook once, as a submission with one
 exercise left blank, one answered wrongly and the rest answered right, with training cut as the
 grader always cuts it (a few minutes in all on two cores). Those are marked slow. The checks of
 each exercise, on blank, wrong and copied answers, are tested in tests/test_exercises_NN.py.
@@ -25,6 +26,8 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -219,18 +222,71 @@ def autograded(course: Path, student: str, name: str) -> Path:
     return next(course.glob(f"*/autograded/{student}/{ASSIGNMENT}/{name}.ipynb"))
 
 
-def escapes(secret: Path, home_file: Path, port: int) -> dict[str, str]:
-    """Answers to 01's first exercise that try to leave the sandbox: student -> the function's body."""
+def check_output(autograded: Path, check_id: str) -> str:
+    """Everything a check cell of a notebook the grader ran showed (its sentence, error and traceback)."""
+    cell = next(cell for cell in cells(autograded) if nbgrader_meta(cell).get("grade_id") == check_id)
+    return json.dumps(cell.get("outputs", []), ensure_ascii=False)
+
+
+def escapes(secret: Path, home_file: Path, port: int) -> dict[str, dict[str, str]]:
+    """Answers to 01's exercises that try to leave the sandbox: student -> exercise -> the function's body.
+
+    One submission tries three escapes, one per exercise (each exercise's check runs its own); reading
+    the course's gradebook is a second submission's first exercise."""
     return {
-        "writes-home": f"open({str(home_file)!r}, 'w').write('pwned')\nreturn 784",
-        "reads-outside": f"return open({str(secret)!r}).read()",
-        "opens-socket": f"import socket\nreturn socket.create_connection(('127.0.0.1', {port}), timeout=5).recv(1)",
-        "reads-tests": "return open('../../../gradebook.db', 'rb').read()",
+        "escapes": {
+            "01-pixels-per-image": f"open({str(home_file)!r}, 'w').write('pwned')\nreturn 784",
+            "01-most-common-label": f"return open({str(secret)!r}).read()",
+            "01-to-pixels": f"import socket\nreturn socket.create_connection(('127.0.0.1', {port}), timeout=5).recv(1)",
+        },
+        "reads-tests": {"01-pixels-per-image": "return open('../../../gradebook.db', 'rb').read()"},
     }
+
+
+# (student, exercise, what its check must say): how each escape failed inside the sandbox.
+ESCAPE_FAILURES = [("escapes", "01-pixels-per-image", "Read-only file system"),  # writes into the home folder
+                   ("escapes", "01-most-common-label", "FileNotFoundError"),  # reads a file outside the course
+                   ("escapes", "01-to-pixels", "ConnectionRefusedError"),  # opens a network socket
+                   ("reads-tests", "01-pixels-per-image", "FileNotFoundError")]  # reads the course's gradebook
+# Two students one worker grades one after the other: what the first leaves behind (a global
+# variable, an environment variable, files in /tmp, its home and its working folder) must not be
+# there for the second.
+LEAVES = ("global left_behind\nleft_behind = 1\nimport os\nos.environ['LEFT_BEHIND'] = '1'\n"
+          "for path in ('/tmp/left', os.path.expanduser('~/left'), 'left'):\n    open(path, 'w').write('x')\n"
+          "return images.shape[1] * images.shape[2]")
+FINDS = ("import os\nfound = ['left_behind' in globals(), 'LEFT_BEHIND' in os.environ,\n"
+         "         *map(os.path.exists, ('/tmp/left', os.path.expanduser('~/left'), 'left'))]\n"
+         "return None if any(found) else images.shape[1] * images.shape[2]")
+
+
+@contextlib.contextmanager
+def recording_workers() -> Iterator[tuple[list[Path], dict[str, tuple[Path, int | None]]]]:
+    """While it lasts: the course of every worker started, and student -> (course, worker's process id)
+    of the worker that graded them (the id it still has after grading them)."""
+    starts: list[Path] = []
+    graded_by: dict[str, tuple[Path, int | None]] = {}
+    start, autograde = grading.Worker._start, grading.Worker.autograde
+
+    def recorded_start(worker: grading.Worker):
+        starts.append(worker.course)
+        return start(worker)
+
+    def recorded_autograde(worker: grading.Worker, student: str, notebook: str, scratch: Path):
+        answer = autograde(worker, student, notebook, scratch)
+        graded_by[student] = (worker.course, worker.process.pid if worker.process else None)
+        return answer
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(grading.Worker, "_start", recorded_start)
+        patch.setattr(grading.Worker, "autograde", recorded_autograde)
+        yield starts, graded_by
 
 
 @pytest.fixture(scope="module")
 def graded(student_edition, tmp_path_factory) -> dict:
+    """Notebook 01 graded for a class (full, untouched, one wrong, crashing, gaming the checks and two that
+    try to leave the sandbox), and at the same time, in two runs of their own: a submission that never
+    finishes (under a 10 s limit) and two students one worker grades one after the other."""
     blank = json.loads((student_edition / "notebooks" / PILOT.name).read_text(encoding="utf-8"))
     answers = {"01-pixels-per-image": "return images.shape[1] * images.shape[2]",
                "01-most-common-label": "return np.bincount(labels).argmax()",
@@ -251,24 +307,34 @@ def graded(student_edition, tmp_path_factory) -> dict:
     secret.write_text("TOP-SECRET-4711", encoding="utf-8")
     home_file = Path.home() / f"pwned_by_student_{os.getpid()}.txt"
     listener = socket.create_server(("127.0.0.1", 0))
-    for student, body in escapes(secret, home_file, listener.getsockname()[1]).items():
-        submit(folder, student, with_answer(json.loads(json.dumps(blank)), "01-pixels-per-image", body))
+    for student, bodies in escapes(secret, home_file, listener.getsockname()[1]).items():
+        escaping = json.loads(json.dumps(blank))
+        for grade_id, body in bodies.items():
+            with_answer(escaping, grade_id, body)
+        submit(folder, student, escaping)
+    hangs, one_worker = tmp_path_factory.mktemp("hanging"), tmp_path_factory.mktemp("one-worker")
+    submit(hangs, "never-finishes", with_answer(json.loads(json.dumps(blank)), "01-pixels-per-image",
+                                                "import time; time.sleep(3600)"))
+    for student, body in (("a-leaves", LEAVES), ("b-finds", FINDS)):
+        submit(one_worker, student, with_answer(json.loads(json.dumps(blank)), "01-pixels-per-image", body))
     course, feedback = tmp_path_factory.mktemp("course"), tmp_path_factory.mktemp("feedback")
     models = sorted((path.name, path.stat().st_mtime_ns) for path in default_models_dir().glob("*"))
-    results = grading.grade(folder, time_limit=300, keep_course=course, feedback=feedback)
-    grading.write_csv(results, folder / "grades.csv")
+    runs = {"class": lambda: grading.grade(folder, time_limit=300, keep_course=course, feedback=feedback),
+            "hanging": lambda: grading.grade(hangs, time_limit=10),
+            "one worker": lambda: grading.grade(one_worker, time_limit=300, workers=1)}
+    with recording_workers() as (starts, graded_by), ThreadPoolExecutor(len(runs)) as pool:
+        started = {name: pool.submit(run) for name, run in runs.items()}
+        results = {name: future.result() for name, future in started.items()}
+    grading.write_csv(results["class"], folder / "grades.csv")
     listener.setblocking(False)
     with contextlib.suppress(BlockingIOError):
         listener.accept()
         pytest.fail("a submission reached a socket of the grading machine")
     listener.close()
-    hangs = tmp_path_factory.mktemp("hanging")
-    submit(hangs, "never-finishes", with_answer(json.loads(json.dumps(blank)), "01-pixels-per-image",
-                                                "import time; time.sleep(3600)"))
-    results += grading.grade(hangs, time_limit=10)
-    by_student = {result.student: result for result in results}
+    by_student = {result.student: result for run in results.values() for result in run}
     return {**by_student, "csv": list(csv.DictReader((folder / "grades.csv").open(encoding="utf-8"))),
             "course": course, "feedback": feedback, "secret": secret, "home_file": home_file,
+            "starts": starts, "graded_by": graded_by,
             "models": models, "models_after": sorted((path.name, path.stat().st_mtime_ns)
                                                      for path in default_models_dir().glob("*"))}
 
@@ -278,6 +344,20 @@ def test_grading_the_full_edition_gives_full_marks(graded):
     maximum = points_of(PILOT)
     assert maximum >= 3
     assert (graded["full"].points, graded["full"].maximum, graded["full"].status) == (maximum, maximum, "graded")
+
+
+@pytest.mark.slow
+def test_the_graded_kernel_draws_no_figure_but_shows_each_by_its_description(graded):
+    """Under grading no figure is rendered to a PNG (no one looks at it); each still shows, by its text form."""
+    def shown(notebook: Path) -> list[list[dict]]:
+        return [[output.get("data", {}) for output in cell.get("outputs", []) if output.get("data")]
+                for cell in cells(notebook) if cell["cell_type"] == "code"]
+
+    learner, grader = shown(PILOT), shown(autograded(graded["course"], "full", PILOT.stem))
+    drawn = [index for index, outputs in enumerate(learner) if any("image/png" in data for data in outputs)]
+    assert len(drawn) >= 3, "the learner's run of 01 shows figures"
+    assert not [data for outputs in grader for data in outputs if "image/png" in data], "no PNG under grading"
+    assert all(any(set(data) == {"text/plain"} for data in grader[index]) for index in drawn), "each by its text"
 
 
 @pytest.mark.slow
@@ -316,42 +396,31 @@ def test_crashing_and_hanging_submissions_get_a_clear_result(graded):
 
 
 @pytest.mark.slow
-def test_one_worker_grades_student_after_student_and_nothing_carries_over(student_edition, tmp_path, monkeypatch):
+def test_one_worker_grades_student_after_student_and_nothing_carries_over(graded):
     """One long-lived worker grades both students (nbgrader is started once), yet each notebook runs in a
     kernel and sandbox of its own: what the first leaves behind (a global variable, an environment variable,
     files in /tmp, its home and its working folder) is not there for the second."""
-    blank = json.loads((student_edition / "notebooks" / PILOT.name).read_text(encoding="utf-8"))
-    leaves = ("global left_behind\nleft_behind = 1\nimport os\nos.environ['LEFT_BEHIND'] = '1'\n"
-              "for path in ('/tmp/left', os.path.expanduser('~/left'), 'left'):\n    open(path, 'w').write('x')\n"
-              "return images.shape[1] * images.shape[2]")
-    finds = ("import os\nfound = ['left_behind' in globals(), 'LEFT_BEHIND' in os.environ,\n"
-             "         *map(os.path.exists, ('/tmp/left', os.path.expanduser('~/left'), 'left'))]\n"
-             "return None if any(found) else images.shape[1] * images.shape[2]")
-    for student, body in (("a-leaves", leaves), ("b-finds", finds)):
-        submit(tmp_path / "class", student, with_answer(json.loads(json.dumps(blank)), "01-pixels-per-image", body))
-    started = []
-    start = grading.Worker._start
-    monkeypatch.setattr(grading.Worker, "_start", lambda self: started.append(1) or start(self))
-    results = {result.student: result for result in grading.grade(tmp_path / "class", time_limit=300, workers=1)}
+    (course, worker), (course_b, worker_b) = graded["graded_by"]["a-leaves"], graded["graded_by"]["b-finds"]
+    assert (course_b, worker_b) == (course, worker) and worker is not None, "one worker process graded both"
+    assert graded["starts"].count(course) == 1, "that worker was started once, nbgrader with it"
+    assert list(graded["graded_by"]).index("a-leaves") < list(graded["graded_by"]).index("b-finds")
     points = nbgrader_meta(exercises(PILOT)["01-pixels-per-image"][1])["points"]
-    assert len(started) == 1, "one worker graded both"
-    assert (results["a-leaves"].points, results["a-leaves"].status) == (points, "graded")
-    assert (results["b-finds"].points, results["b-finds"].status) == (points, "graded"), "nothing carried over"
+    assert (graded["a-leaves"].points, graded["a-leaves"].status) == (points, "graded")
+    assert (graded["b-finds"].points, graded["b-finds"].status) == (points, "graded"), "nothing carried over"
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("student, error", [("writes-home", "Read-only file system"),
-                                            ("reads-outside", "FileNotFoundError"),
-                                            ("opens-socket", "ConnectionRefusedError"),
-                                            ("reads-tests", "FileNotFoundError")])
-def test_a_submission_cannot_leave_its_sandbox(graded, student, error):
+@pytest.mark.parametrize("student, exercise, error", ESCAPE_FAILURES, ids=[
+    "writes-home", "reads-outside", "opens-socket", "reads-tests"])
+def test_a_submission_cannot_leave_its_sandbox(graded, student, exercise, error):
     """Each escape fails inside the sandbox (its exercise earns nothing and its check says why), nothing
     outside changes, and the other students in the same run are graded as usual."""
     points = points_of(PILOT) - nbgrader_meta(exercises(PILOT)["01-pixels-per-image"][1])["points"]
     assert (graded[student].points, graded[student].status) == (0, "graded")
-    ran = autograded(graded["course"], student, PILOT.stem).read_text(encoding="utf-8")
-    assert error in ran, "the check says how the escape failed"
-    assert "TOP-SECRET-4711" not in ran and not graded["home_file"].exists()
+    ran = autograded(graded["course"], student, PILOT.stem)
+    check = nbgrader_meta(exercises(PILOT)[exercise][1])["grade_id"]
+    assert error in check_output(ran, check), "the exercise's check says how its escape failed"
+    assert "TOP-SECRET-4711" not in ran.read_text(encoding="utf-8") and not graded["home_file"].exists()
     assert graded["secret"].read_text(encoding="utf-8") == "TOP-SECRET-4711"
     assert graded["models_after"] == graded["models"], "the tests' (and the learner's) models are not touched"
     assert graded["full"].points == points_of(PILOT) and points < points_of(PILOT)
@@ -455,6 +524,7 @@ def test_the_cut_recipe_trains_a_few_steps_but_predicts_everything(monkeypatch):
     for owner, name in ((keras.Model, "fit"), (keras.Model, "jit_compile"), (timeit.Timer, "timeit"),
                         (timeit.Timer, "repeat")):
         monkeypatch.setattr(owner, name, getattr(owner, name))  # put back after the test
+    monkeypatch.setattr(keras.Model, "steps_per_execution", None, raising=False)  # removed after the test
     monkeypatch.setenv(cut.STEPS_VARIABLE, "3")
     cut.cut_training()
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
@@ -465,6 +535,13 @@ def test_the_cut_recipe_trains_a_few_steps_but_predicts_everything(monkeypatch):
     assert (len(history.epoch), int(model.optimizer.iterations)) == (cut.DEFAULT_EPOCHS, cut.DEFAULT_EPOCHS * 3)
     assert model.predict(x, batch_size=10, verbose=0).shape == (100, 2), "predict is not cut"
     assert keras.config.max_steps_per_epoch() is None, "the cap holds only while fit runs"
+    assert model.run_eagerly is False, "fit ran eagerly; evaluate and predict run traced"
+    given = {"x": x, "y": y, "batch_size": 10, "validation_split": 0.5, "validation_data": (x, y)}
+    kept = cut.first_samples(given, 3)
+    assert (len(kept["x"]), len(kept["y"]), len(kept["validation_data"][1])) == (60, 60, 30), "what 3 steps use"
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", steps_per_execution=8)
+    model.fit(x, y, epochs=1, batch_size=10, verbose=0)
+    assert int(model.optimizer.iterations) == 3, "steps_per_execution=8 does not run 8 steps a call"
     runs = []
     times = timeit.repeat(lambda: runs.append(1), number=1000, repeat=5)
     assert (len(times), len(runs)) == (cut.TIMING_REPEATS, cut.TIMING_REPEATS * cut.TIMING_NUMBER)
