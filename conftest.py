@@ -6,8 +6,10 @@
    MNIST_MODELS_DIR (which helpers.model reads), so pytest-xdist's workers, every notebook kernel
    and every test use it, and none reads, trains over or deletes the learner's models/. The folder
    is removed when the run ends. When the run includes a notebook that loads the series' network
-   (04, 05, 06 or 08), the main process first trains it there (notebook 03's recipe, about 40 s),
-   so that they load it as they do on a learner's machine after 03, whichever runs first.
+   (04, 05, 06 or 08), the main process starts training it there (notebook 03's recipe, about 40 s)
+   in a process of its own, so that they load it as they do on a learner's machine after 03. The
+   workers meanwhile run the files that need no trained network (MODEL_FREE); before any other
+   test they wait until it is saved.
 3. Every notebook cell is marked slow, and the longest files start first on the two workers.
 
 How notebook outputs are compared (exactly, or within a tolerance where training decides) is the
@@ -18,7 +20,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
+import time
+from pathlib import Path
 
 import pytest
 
@@ -44,24 +50,64 @@ def runs_notebooks_that_load_the_model(config: pytest.Config) -> bool:
     return False
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_sessionstart(session: pytest.Session) -> None:
-    """The main process trains the series' network into the tests' models folder before any worker starts."""
-    if "PYTEST_XDIST_WORKER" in os.environ or not runs_notebooks_that_load_the_model(session.config):
-        return
+SERIES_MODEL = "MNIST_TESTS_SERIES_MODEL"  # set for the workers while the main process trains the network
+READY, FAILED = ".series-model-ready", ".series-model-failed"  # written in the models folder when it ends
+TRAINER = pytest.StashKey[subprocess.Popen]()  # the training process, in the main process' config
+TRAIN = f"""
+import sys, traceback
+from pathlib import Path
+folder = Path(sys.argv[1])
+try:
     from helpers.setup import import_tensorflow_quietly
-
     import_tensorflow_quietly()
     from helpers.model import load_or_train
-
     load_or_train()
+except BaseException:
+    (folder / {FAILED!r}).write_text(traceback.format_exc(), encoding="utf-8")
+    raise
+(folder / {READY!r}).touch()
+"""
+# Files whose tests neither load nor train the series' network: the workers run them while it trains.
+MODEL_FREE = ("notebooks/01_", "notebooks/02_", "notebooks/03_", "notebooks/07_", "tests/test_hub.py",
+              "tests/test_model.py", "tests/test_site.py", "tests/test_accessibility.py", "tests/test_exercises_",
+              "tests/test_validation.py", "tests/test_style.py", "tests/test_learner_edition.py")
+MODEL_WAIT_LIMIT = 900  # seconds; training takes about 40 on a quiet 2-core machine
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The main process starts training the series' network into the tests' models folder (in a process
+    of its own, so that the workers start at once)."""
+    if "PYTEST_XDIST_WORKER" in os.environ or not runs_notebooks_that_load_the_model(session.config):
+        return
+    folder = Path(os.environ["MNIST_MODELS_DIR"])
+    log = (folder / "series-model.log").open("w")
+    session.config.stash[TRAINER] = subprocess.Popen([sys.executable, "-c", TRAIN, str(folder)], stdout=log,
+                                                     stderr=subprocess.STDOUT, cwd=Path(__file__).parent)
+    os.environ[SERIES_MODEL] = str(folder)  # the workers, started after this, wait for it
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before a test that may load the series' network, wait until the main process has saved it."""
+    folder = os.environ.get(SERIES_MODEL)
+    if not folder or item.nodeid.startswith(MODEL_FREE):
+        return
+    deadline = time.monotonic() + MODEL_WAIT_LIMIT
+    while not (Path(folder) / READY).exists():
+        if (Path(folder) / FAILED).exists():
+            pytest.fail("training the series' network failed:\n" + (Path(folder) / FAILED).read_text()[-2000:])
+        if time.monotonic() > deadline:
+            pytest.fail(f"the series' network was not trained within {MODEL_WAIT_LIMIT} s ({folder}/series-model.log)")
+        time.sleep(0.5)
 
 
 # The files that take longest, longest first: pytest-xdist hands out whole files in collection
 # order (``--no-loadscope-reorder``), so starting these first keeps both workers busy to the end.
-LONGEST_FIRST = ["notebooks/07_going_further.ipynb", "notebooks/08_faster_and_trustworthy.ipynb",
-                 "tests/test_classroom.py", "tests/test_hub.py", "notebooks/03_training.ipynb", "tests/test_site.py",
-                 "tests/test_browser.py", "notebooks/06_draw_your_own_digit.ipynb"]
+# The first ones need no trained network (MODEL_FREE): the workers run them while it trains.
+LONGEST_FIRST = ["notebooks/07_going_further.ipynb", "tests/test_hub.py", "notebooks/03_training.ipynb",
+                 "tests/test_classroom.py", "notebooks/08_faster_and_trustworthy.ipynb", "tests/test_browser.py",
+                 "tests/test_site.py", "notebooks/06_draw_your_own_digit.ipynb"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -81,4 +127,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     """The main process removes the tests' models folder when the run ends."""
     if "PYTEST_XDIST_WORKER" not in os.environ:
+        trainer = config.stash.get(TRAINER, None)
+        if trainer is not None and trainer.poll() is None:  # the run ended early (a failure, Ctrl-C)
+            trainer.kill()
+            trainer.wait()
         shutil.rmtree(os.environ["MNIST_MODELS_DIR"], ignore_errors=True)

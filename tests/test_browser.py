@@ -78,12 +78,17 @@ def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[P
     """A private JupyterLab serving copies of notebook 06 and of the learner edition's 01.
 
     Yields a function that gives a notebook's URL (with the token) from its path in the project.
+    Its kernels train for a few steps only (classroom.cut, as the grader's do, from an IPython start-up
+    file): these tests are about the browser; nbval runs the notebooks' training in full.
     """
     home = tmp_path_factory.mktemp("jupyterlab")
     root = home / "notebooks"
     root.mkdir()
     for notebook in (NOTEBOOK, LEARNER_NOTEBOOK):  # copies: a run never touches the committed files
         shutil.copy(notebook, root / notebook.name)
+    startup = home / "ipython" / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    (startup / "00-cut-training.py").write_text("__import__('classroom.cut').cut.cut_training()\n")
     settings = home / "settings"
     for name, values in LAB_SETTINGS.items():
         path = settings / name
