@@ -18,6 +18,7 @@ from pathlib import Path
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 from helpers.data import load_mnist, scale_pixels
 from helpers.setup import SEED
@@ -73,15 +74,41 @@ class EpochProgress(keras.callbacks.Callback):
         print()
 
 
+def scaled_batches(images: np.ndarray, labels: np.ndarray, batch_size: int) -> tf.data.Dataset:
+    """The batches ``fit(scale_pixels(images), labels, batch_size=batch_size)`` learns from, in the same order.
+
+    Keras' own array pipeline picks the shuffled batches, but from the uint8 ``images``, each batch
+    scaled as it is needed (as :func:`helpers.data.scale_pixels` does, to the same float32 values).
+    ``fit`` on a float32 array would keep it and a copy of it (2 x 188 MB for the training set) in memory.
+    """
+    from keras.src.trainers.data_adapters.array_data_adapter import ArrayDataAdapter
+
+    batches = ArrayDataAdapter(images, labels, batch_size=batch_size, shuffle=True)
+    return (batches.get_tf_dataset()
+            .map(lambda pixels, digits: (tf.cast(pixels, tf.float32) / 255.0, digits))
+            .apply(tf.data.experimental.assert_cardinality(batches.num_batches)))  # known epoch length, as fit's
+
+
 def train_dense_model(x_train: np.ndarray, y_train: np.ndarray, *, hidden_units: int = 128,
                       epochs: int = FULL_EPOCHS, batch_size: int = FULL_BATCH_SIZE,
                       validation_split: float = VALIDATION_SPLIT, verbose: int = 2,
                       seed: int = SEED) -> tuple[keras.Model, keras.callbacks.History]:
-    """Seed, build and fit the dense network on scaled images; return it and its history."""
+    """Seed, build and fit the dense network; return it and its history.
+
+    ``x_train`` is uint8 pixels (scaled batch by batch: :func:`scaled_batches`) or pixels already
+    scaled to 0-1; both train the same network, weight for weight. The last ``validation_split`` of
+    the images is held back for validation, as ``fit(..., validation_split=...)`` holds it back.
+    """
     keras.utils.set_random_seed(seed)
     model = build_dense_model(hidden_units)
-    history = model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size,
-                        validation_split=validation_split, verbose=verbose)
+    if x_train.dtype != np.uint8:
+        history = model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size,
+                            validation_split=validation_split, verbose=verbose)
+        return model, history
+    split = math.floor(len(x_train) * (1 - validation_split))
+    history = model.fit(scaled_batches(x_train[:split], y_train[:split], batch_size), epochs=epochs,
+                        validation_data=(scale_pixels(x_train[split:]), y_train[split:]),
+                        validation_batch_size=batch_size, shuffle=False, verbose=verbose)
     return model, history
 
 
@@ -232,7 +259,7 @@ def load_or_train(name: str = FULL_MODEL_NAME, *, models_dir: Path | None = None
         if model is not None:
             return model
         print(f"Training {name} on {len(x_train):,} images for {epochs} epochs (under a minute)...")
-        model, _ = train_dense_model(scale_pixels(x_train), y_train, hidden_units=hidden_units, epochs=epochs,
+        model, _ = train_dense_model(x_train, y_train, hidden_units=hidden_units, epochs=epochs,
                                      batch_size=batch_size, verbose=verbose)
         save_model(model, name, models_dir)
     return model

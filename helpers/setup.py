@@ -103,8 +103,14 @@ def return_freed_memory() -> None:
     TensorFlow's threads make many; a big array freed then still counts towards the kernel's memory.
     Here large blocks (1 MB and more) are always mapped and unmapped on their own, at most two arenas
     are made, and after every cell of a notebook the freed memory is trimmed. Elsewhere it does nothing.
+
+    On every system, TensorFlow's tensors are put in the C allocator's memory too (call this before
+    TensorFlow is imported): its own pool for them (oneDNN's) keeps every block it has freed, so a
+    copy of the training set ``fit`` made would stay in the kernel's memory after training.
     """
     import ctypes
+
+    os.environ.setdefault("TF_ONEDNN_USE_SYSTEM_ALLOCATOR", "1")
 
     try:
         libc = ctypes.CDLL("libc.so.6")
