@@ -135,7 +135,6 @@ def cut_timing() -> None:
     timeit.Timer.timeit, timeit.Timer.repeat = timeit_cut, repeat_cut
 
 
-
 def cut_figures() -> None:
     """In an IPython kernel, render no figure to an image: each shows by its text form (safe to call again).
 
