@@ -10,7 +10,7 @@
    in a process of its own, so that they load it as they do on a learner's machine after 03. The
    workers meanwhile run the files that need no trained network (MODEL_FREE); before any other
    test they wait until it is saved.
-3. Every notebook cell is marked slow, and the longest files start first on the two workers.
+3. Every notebook cell is marked slow, and the longest files start first on the three workers.
 
 How notebook outputs are compared (exactly, or within a tolerance where training decides) is the
 plugin tests/nbval_tolerance.py, registered in pyproject.toml.
