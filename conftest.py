@@ -103,7 +103,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 # The files that take longest, longest first: pytest-xdist hands out whole files in collection
-# order (``--no-loadscope-reorder``), so starting these first keeps both workers busy to the end.
+# order (``--no-loadscope-reorder``), so starting these first keeps every worker busy to the end.
 # The first ones need no trained network (MODEL_FREE): the workers run them while it trains.
 LONGEST_FIRST = ["notebooks/07_going_further.ipynb", "tests/test_hub.py", "notebooks/03_training.ipynb",
                  "tests/test_classroom.py", "notebooks/08_faster_and_trustworthy.ipynb", "tests/test_browser.py",
