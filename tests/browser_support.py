@@ -137,13 +137,24 @@ def time_drawings(page, drawings: list[Strokes]) -> list[dict]:
 
 
 def build_site(project: Path = PROJECT) -> Path:
-    """Build the website with the documented command (``jupyter-book build --html``); return _build/html."""
+    """Build the website with the documented command (``jupyter-book build --html``); return a private
+    copy of _build/html. Test processes build one at a time (a file lock) and each reads its own copy:
+    another process' build empties _build/html while it runs."""
+    import fcntl
+    import tempfile
+
     command = [str(Path(sys.executable).with_name("jupyter-book")), "build", "--html"]
-    result = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
-    site = project / "_build" / "html"
-    if result.returncode != 0 or not (site / CANVAS_PAGE).exists():
-        raise RuntimeError(f"the site build failed ({' '.join(command)}):\n{(result.stdout + result.stderr)[-3000:]}")
-    return site
+    (project / "_build").mkdir(exist_ok=True)
+    with open(project / "_build" / ".tests-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        result = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+        site = project / "_build" / "html"
+        if result.returncode != 0 or not (site / CANVAS_PAGE).exists():
+            log = (result.stdout + result.stderr)[-3000:]
+            raise RuntimeError(f"the site build failed ({' '.join(command)}):\n{log}")
+        copy = Path(tempfile.mkdtemp(prefix="mnist-site-")) / "html"
+        shutil.copytree(site, copy)
+    return copy
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
