@@ -57,6 +57,7 @@ def cut_training() -> None:
     import keras
 
     if getattr(keras.Model.fit, "cut", False):
+        cut_figures()  # again: a kernel forked from the grader's zygote (classroom.zygote) has a new shell
         return
     epochs, steps = limits()
     original_fit = keras.Model.fit

@@ -1,10 +1,11 @@
 """Grade a folder of submitted notebooks with nbgrader's autograde, offline, into a CSV table and feedback pages.
 
-Each notebook runs in the grader's kernel (:mod:`classroom.kernel`): in a sandbox of its own
-(:mod:`classroom.sandbox`), with training cut to a few steps (:mod:`classroom.cut`) and a trained
-network the grader brings in its own models folder. Two notebooks are graded at a time, each
-by a long-lived worker (:mod:`classroom.worker`: nbgrader started once, not once a notebook) in
-its own copy of the nbgrader course (so no two processes write one gradebook).
+Each notebook runs in the grader's kernel (:mod:`classroom.kernel`): in its student's sandbox
+(:mod:`classroom.sandbox`), forked from that student's zygote (:mod:`classroom.zygote`), with
+training cut to a few steps (:mod:`classroom.cut`) and a trained network the grader brings in its
+own models folder. Two notebooks are graded at a time, each by a long-lived worker
+(:mod:`classroom.worker`: nbgrader started once, not once a notebook) in its own copy of the
+nbgrader course (so no two processes write one gradebook).
 """
 
 from __future__ import annotations
@@ -136,11 +137,16 @@ class Worker:
         line, self.pending = self.pending.split(b"\n", 1)
         return json.loads(line)
 
-    def autograde(self, student: str, notebook: str, scratch: Path) -> tuple[str, str]:
-        """Autograde one submitted notebook within the time limit: (outcome, log)."""
+    def autograde(self, student: str, notebook: str, scratch: Path, runtimes: Path) -> tuple[str, str]:
+        """Autograde one submitted notebook within the time limit: (outcome, log).
+
+        Notebooks graded with the same ``scratch`` and ``runtimes`` folders (one student's) get their
+        kernels from one zygote (:mod:`classroom.zygote`); ``runtimes`` gets a folder for each kernel.
+        """
         if self.process is None or self.process.poll() is not None:
             self.process = self._start()
-        runtime = Path(tempfile.mkdtemp(prefix="r", dir=self.setting.folder))  # short: Unix socket paths are short
+        runtimes.mkdir(parents=True, exist_ok=True)
+        runtime = Path(tempfile.mkdtemp(prefix="t", dir=runtimes))  # short: Unix socket paths are short
         task = {"student": student, "notebook": notebook, "scratch": str(scratch), "runtime": str(runtime)}
         deadline = time.monotonic() + self.setting.time_limit
         try:
@@ -190,7 +196,8 @@ def _score(course: Path, student: str, notebook: str) -> float:
         return float(gradebook.find_submission_notebook(notebook, ASSIGNMENT, student).score)
 
 
-def grade_one(worker: Worker, student: str, submitted: Path, maximum: float, scratch: Path) -> Result:
+def grade_one(worker: Worker, student: str, submitted: Path, maximum: float, scratch: Path,
+              runtimes: Path) -> Result:
     """Grade one submitted notebook; any failure of the submission becomes a status, never an exception."""
     name = submitted.stem
     if maximum == 0:
@@ -202,7 +209,7 @@ def grade_one(worker: Worker, student: str, submitted: Path, maximum: float, scr
     (scratch / "models").mkdir(parents=True, exist_ok=True)
     if setting.model and name[:2] in NEEDS_TRAINED_MODEL:
         shutil.copy2(setting.model, scratch / "models" / setting.model.name)
-    outcome, log = worker.autograde(student, name, scratch)
+    outcome, log = worker.autograde(student, name, scratch, runtimes)
     if outcome == "timeout":
         return Result(student, name, 0, maximum, f"timed out: did not finish within {setting.time_limit:g} s")
     if outcome == "failed":
@@ -291,32 +298,51 @@ def _courses(folder: Path, graded: list[Path], workers: int, time_limit: float) 
     return courses
 
 
+def jobs_of(tasks: list[tuple[str, Path]], workers: int) -> list[list[int]]:
+    """The tasks' indices grouped by student (one zygote each); a student's split in two while the
+    workers outnumber the groups, so that a class of one still keeps every worker busy."""
+    by_student: dict[str, list[int]] = {}
+    for index, (student, _) in enumerate(tasks):
+        by_student.setdefault(student, []).append(index)
+    jobs = list(by_student.values())
+    while len(jobs) < workers and max(map(len, jobs), default=0) > 1:
+        longest = max(jobs, key=len)
+        jobs.remove(longest)
+        jobs += [longest[::2], longest[1::2]]
+    return jobs
+
+
 def _run(tasks: list[tuple[str, Path]], courses: list[Path], setting: Setting,
          sources: dict[str, Path]) -> list[Result]:
-    """Grade every task, one long-lived worker per course; results in the tasks' order."""
+    """Grade every task, one long-lived worker per course, one student's notebooks after one another
+    on one worker (their kernels forked from one zygote); results in the tasks' order."""
     free: queue.Queue[Worker] = queue.Queue()
     workers = [Worker(course, setting) for course in courses]
     for worker in workers:
         free.put(worker)
+    jobs = jobs_of(tasks, len(workers))
 
-    def work(index: int) -> Result:
-        student, path = tasks[index]
-        worker = free.get()
-        start = time.monotonic()
+    def work(job: int) -> list[tuple[int, Result]]:
+        worker, done = free.get(), []
+        scratch, runtimes = setting.folder / "scratch" / str(job), setting.folder / f"j{job}"
         try:
-            scratch = setting.folder / "scratch" / str(index)
-            result = grade_one(worker, student, path, points_of(sources[path.name]), scratch)
-            shutil.rmtree(scratch, ignore_errors=True)
+            for index in jobs[job]:
+                student, path = tasks[index]
+                start = time.monotonic()
+                result = grade_one(worker, student, path, points_of(sources[path.name]), scratch, runtimes)
+                result.seconds = time.monotonic() - start
+                done.append((index, result))
         finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+            shutil.rmtree(runtimes, ignore_errors=True)
             free.put(worker)
-        result.seconds = time.monotonic() - start
-        return result
+        return done
 
-    # The later notebooks train the most: start them first, so no long one is left for the end alone.
-    order = sorted(range(len(tasks)), key=lambda index: tasks[index][1].name, reverse=True)
+    # The largest jobs first, so that no long one is left for the end alone.
+    order = sorted(range(len(jobs)), key=lambda job: len(jobs[job]), reverse=True)
     try:
         with ThreadPoolExecutor(max_workers=len(courses)) as pool:
-            done = dict(zip(order, pool.map(work, order)))
+            done = dict(pair for pairs in pool.map(work, order) for pair in pairs)
     finally:
         for worker in workers:
             worker.stop()

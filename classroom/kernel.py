@@ -5,7 +5,10 @@ The kernelspec the grader gives nbgrader starts this; it starts ipykernel with t
 teacher chose ``--unsafe``. What it needs comes from the environment nbgrader was started with:
 
 - ``MNIST_GRADING_SCRATCH``: the submission's scratch folder (its home, temporary and models folder);
-- ``MNIST_GRADING_SANDBOX``: ``bwrap`` or ``none``.
+- ``MNIST_GRADING_SANDBOX``: ``bwrap`` or ``none``;
+- ``MNIST_GRADING_ZYGOTE``: the Unix socket of the student's zygote (:mod:`classroom.zygote`), if the
+  worker started one: the kernel is then forked from it, in the zygote's sandbox, TensorFlow already
+  imported, instead of started anew.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from classroom import sandbox
 
 SCRATCH_VARIABLE = "MNIST_GRADING_SCRATCH"
 SANDBOX_VARIABLE = "MNIST_GRADING_SANDBOX"
+ZYGOTE_VARIABLE = "MNIST_GRADING_ZYGOTE"
 # Passed on from the grader to the kernel: the cut recipe, the seed, quiet TensorFlow, and
 # NBGRADER_EXECUTION (nbgrader's "autograde"), which makes a failing check fail its cell.
 PASSED_ON = ["MNIST_CUT_EPOCHS", "MNIST_CUT_STEPS", "MNIST_SEED", "TF_CPP_MIN_LOG_LEVEL", "LANG", "LC_ALL",
@@ -41,6 +45,9 @@ def kernel_environment(scratch: Path) -> dict[str, str]:
         "KERAS_HOME": str(scratch / ".keras"), "PYTHONNOUSERSITE": "1",
         # A graded kernel fails a failing check's cell (helpers.selfcheck), whatever nbgrader sets.
         "MNIST_CHECKS_STOP": "1",
+        # TensorFlow gives freed memory back (as helpers.setup does in a learner's kernel, where it can
+        # only do so before TensorFlow is imported: here the zygote imports it first).
+        "TF_ONEDNN_USE_SYSTEM_ALLOCATOR": "1",
     })
     return environment
 
@@ -70,6 +77,11 @@ def main(arguments: list[str]) -> None:
     """Replace this process by the kernel (in its sandbox): nbgrader's signals then reach it."""
     if len(arguments) < 2 or arguments[0] != "-f":
         raise SystemExit("usage: python -m classroom.kernel -f CONNECTION_FILE [ipykernel options]")
+    zygote = os.environ.get(ZYGOTE_VARIABLE)
+    if zygote and Path(zygote).exists():
+        from classroom.zygote import ask
+
+        raise SystemExit(ask(zygote, [*arguments, STARTUP]))
     command, environment = argv(arguments[1], arguments[2:])
     _die_with_parent()
     if environment is None:

@@ -1,12 +1,14 @@
 """Where a submission's code runs: a bubblewrap sandbox around its kernel, on Linux.
 
-The kernel (the student's code), not nbgrader, is what runs inside: nbgrader stays outside and
-alone writes the gradebook. Inside, the kernel sees a read-only system (``/usr``, a few files of
-``/etc``), Python and the project (read-only), an empty ``/tmp`` of its own, and one writable
-folder, its scratch folder, which is also its home, its temporary folder and its models folder.
-It has no network (a network namespace of its own: no interface but an unconfigured loopback),
-no other process (a PID namespace) and runs as an unprivileged user. The course folder (gradebook,
-source notebooks), the grader's home and every other file are not there at all.
+The kernel (the student's code), not nbgrader, is what runs inside: nbgrader stays outside and alone
+writes the gradebook. One sandbox holds one student's kernels (forked one notebook at a time from
+that student's zygote, :mod:`classroom.zygote`), never two students'. Inside, the kernel sees a
+read-only system (``/usr``, a few files of ``/etc``), Python and the project (read-only), an empty
+``/tmp`` of its own, and one writable folder, its scratch folder, which is also its home, its
+temporary folder and its models folder. It has no network (a network namespace of its own: no
+interface but an unconfigured loopback), no process but its own student's (a PID namespace) and runs
+as an unprivileged user. The course folder (gradebook, source notebooks), the grader's home and
+every other file are not there at all.
 
 The kernel talks to nbgrader over Unix sockets (jupyter_client's ``ipc`` transport) in a folder
 bound into the sandbox, since the two have no network in common.

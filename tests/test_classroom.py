@@ -24,6 +24,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from collections.abc import Iterator
@@ -271,8 +272,8 @@ def recording_workers() -> Iterator[tuple[list[Path], dict[str, tuple[Path, int 
         starts.append(worker.course)
         return start(worker)
 
-    def recorded_autograde(worker: grading.Worker, student: str, notebook: str, scratch: Path):
-        answer = autograde(worker, student, notebook, scratch)
+    def recorded_autograde(worker: grading.Worker, student: str, notebook: str, scratch: Path, runtimes: Path):
+        answer = autograde(worker, student, notebook, scratch, runtimes)
         graded_by[student] = (worker.course, worker.process.pid if worker.process else None)
         return answer
 
@@ -567,3 +568,55 @@ def test_the_graded_kernel_fails_a_failing_checks_cell(tmp_path, monkeypatch):
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     environment = kernel_environment(tmp_path)
     assert environment["NBGRADER_EXECUTION"] == "autograde" and environment["MNIST_CHECKS_STOP"] == "1"
+
+
+@pytest.mark.slow
+def test_a_students_kernels_fork_from_one_zygote_and_start_clean(tmp_path, monkeypatch):
+    """Two kernels of one student, each started by the grader's kernel command: both forked from the
+    zygote (TensorFlow already imported, same parent), yet the second finds nothing the first left in
+    memory; a kernel whose command is killed goes with it, and the zygote serves the next."""
+    from jupyter_client import KernelManager
+
+    from classroom import zygote
+    from classroom.kernel import ZYGOTE_VARIABLE
+
+    folder = grading.kernelspec(tmp_path)
+    process, path = zygote.start(tmp_path / "scratch", tmp_path / "j", sandboxed=True)
+    monkeypatch.setenv("JUPYTER_PATH", str(folder))
+    monkeypatch.setenv(ZYGOTE_VARIABLE, str(path))
+
+    def started() -> tuple[KernelManager, object]:
+        runtime = Path(tempfile.mkdtemp(prefix="t", dir=tmp_path / "j"))
+        manager = KernelManager(kernel_name=grading.KERNEL_NAME, transport="ipc", ip=str(runtime / "kernel"),
+                                connection_file=str(runtime / "kernel.json"))
+        manager.start_kernel()
+        client = manager.client()
+        client.start_channels()
+        client.wait_for_ready(timeout=60)
+        return manager, client
+
+    def run(code: str) -> str:
+        manager, client = started()
+        try:
+            out: list[str] = []
+            client.execute_interactive(code, timeout=60, output_hook=lambda message: out.append(
+                message["content"].get("text", "")) if message["msg_type"] == "stream" else None)
+            return "".join(out)
+        finally:
+            client.stop_channels()
+            manager.shutdown_kernel(now=False)
+
+    try:
+        first = run("import os, sys; left_behind = 1; print('tensorflow' in sys.modules, os.getppid())")
+        second = run("import os; print('left_behind' in globals(), os.getppid())")
+        assert first.split()[0] == "True", "TensorFlow was imported before the notebook's first cell"
+        assert second.split()[0] == "False", "nothing of the first kernel is in the second"
+        assert first.split()[1] == second.split()[1], "both were forked from the one zygote"
+        assert process.poll() is None, "the zygote outlives its kernels"
+        manager, client = started()
+        client.stop_channels()
+        manager.provisioner.process.kill()  # the kernel's command, as nbgrader kills it at the time limit
+        manager.provisioner.process.wait()
+        assert run("print('served')").strip() == "served", "the zygote killed that kernel and serves the next"
+    finally:
+        zygote.stop(process)
