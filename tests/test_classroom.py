@@ -620,3 +620,10 @@ def test_a_students_kernels_fork_from_one_zygote_and_start_clean(tmp_path, monke
         assert run("print('served')").strip() == "served", "the zygote killed that kernel and serves the next"
     finally:
         zygote.stop(process)
+
+
+def test_a_workers_job_is_one_students_notebooks_split_only_to_keep_every_worker_busy():
+    tasks = [(student, Path(f"{notebook}.ipynb")) for student in ("ada", "bo") for notebook in ("01", "02", "03")]
+    assert sorted(grading.jobs_of(tasks, 2)) == [[0, 1, 2], [3, 4, 5]], "one job a student"
+    assert sorted(grading.jobs_of(tasks[:3], 2)) == [[0, 2], [1]], "a class of one is split between two workers"
+    assert grading.jobs_of(tasks[:1], 2) == [[0]] and grading.jobs_of([], 2) == []
