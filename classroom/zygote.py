@@ -48,7 +48,6 @@ def run_kernel(argv: list[str], descriptors: list[int]) -> None:
     for number, descriptor in enumerate(descriptors):
         os.dup2(descriptor, number)
         os.close(descriptor)
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     from ipykernel.kernelapp import IPKernelApp
 
     sys.argv = ["ipykernel_launcher", *argv]
