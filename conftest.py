@@ -36,7 +36,7 @@ if "PYTEST_XDIST_WORKER" not in os.environ:  # the main process; workers inherit
 
 
 # The notebooks that load the series' trained network (notebook 03 trains it in the open).
-LOAD_THE_MODEL = ("04_", "05_", "06_", "08_")
+LOAD_THE_MODEL = ("05_", "06_", "07_", "09_")
 
 
 def runs_notebooks_that_load_the_model(config: pytest.Config) -> bool:
@@ -68,7 +68,7 @@ except BaseException:
 (folder / {READY!r}).touch()
 """
 # Files whose tests neither load nor train the series' network: the workers run them while it trains.
-MODEL_FREE = ("notebooks/01_", "notebooks/02_", "notebooks/03_", "notebooks/07_", "tests/test_hub.py",
+MODEL_FREE = ("notebooks/01_", "notebooks/02_", "notebooks/03_", "notebooks/08_", "tests/test_hub.py",
               "tests/test_model.py", "tests/test_site.py", "tests/test_accessibility.py", "tests/test_exercises_",
               "tests/test_validation.py", "tests/test_style.py", "tests/test_learner_edition.py")
 MODEL_WAIT_LIMIT = 900  # seconds; training takes about 40 on a quiet 2-core machine
@@ -105,9 +105,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 # The files that take longest, longest first: pytest-xdist hands out whole files in collection
 # order (``--no-loadscope-reorder``), so starting these first keeps every worker busy to the end.
 # The first ones need no trained network (MODEL_FREE): the workers run them while it trains.
-LONGEST_FIRST = ["notebooks/07_going_further.ipynb", "tests/test_hub.py", "notebooks/03_training.ipynb",
-                 "tests/test_classroom.py", "notebooks/08_faster_and_trustworthy.ipynb", "tests/test_browser.py",
-                 "tests/test_site.py", "notebooks/06_draw_your_own_digit.ipynb"]
+LONGEST_FIRST = ["notebooks/08_going_further.ipynb", "tests/test_hub.py", "notebooks/03_training.ipynb",
+                 "tests/test_classroom.py", "notebooks/09_faster_and_trustworthy.ipynb", "tests/test_browser.py",
+                 "tests/test_site.py", "notebooks/07_draw_your_own_digit.ipynb"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

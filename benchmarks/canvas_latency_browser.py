@@ -2,7 +2,7 @@
 
 With the 784-128-10 network running in the page (helpers/mnist.js), lifting the pen
 prepares the drawing the MNIST way and runs the network in JavaScript; the budget is
-5 ms (median). This script measures it on the website's copy of notebook 06 (no kernel):
+5 ms (median). This script measures it on the website's copy of notebook 07 (no kernel):
 it builds the site if needed (``jupyter-book build --html``), serves it on 127.0.0.1,
 opens the page in headless Chromium and draws 50 drawings (the stored examples, moved,
 scaled and slanted at random). For each it dispatches the pen's events to the canvas and

@@ -5,8 +5,8 @@ its networks, and runs them in a namespace it fills in (the data, ``SEED``) inst
 copy of them that could fall out of step:
 
     namespace = {"SEED": seed, "x_fit": x_fit, ...}
-    definitions(NOTEBOOKS / "07_going_further.ipynb", ["batches", "dense_network"], namespace)
-    run_cell(NOTEBOOKS / "07_going_further.ipynb", "cnn_model", namespace)
+    definitions(NOTEBOOKS / "08_going_further.ipynb", ["batches", "dense_network"], namespace)
+    run_cell(NOTEBOOKS / "08_going_further.ipynb", "cnn_model", namespace)
     namespace["cnn_model"]
 
 Cells are found by what their code says, never by their position: a definition by its ``def NAME(``

@@ -1,17 +1,17 @@
-"""How much notebook 07's two final networks vary with the random seed alone.
+"""How much notebook 08's two final networks vary with the random seed alone.
 
 Usage (from the project folder, with the project's environment active):
 
     python benchmarks/seed_spread.py                  # the series' seed, then seeds 1, 2, 3; both networks
     python benchmarks/seed_spread.py --seeds 1 2 3 --only cnn
 
-Each network is built, compiled and fitted by notebook 07's own code, taken from its cells
+Each network is built, compiled and fitted by notebook 08's own code, taken from its cells
 (benchmarks/notebook_code.py): its ``batches``, ``dense_network`` and ``train_dense`` and the cell
 that trains the tuned dense network for 30 epochs; its cells that build, compile and fit the small
 CNN. Only ``SEED`` changes: the starting weights, the order of the batches, which pixels and
 neurons dropout zeroes and which shifts are drawn. The series' seed (helpers.setup.SEED, which
 MNIST_SEED sets) reproduces the notebook's run. It prints every seed's test accuracy, then the
-median, minimum, maximum and spread (max - min) over the other seeds, the numbers notebook 07
+median, minimum, maximum and spread (max - min) over the other seeds, the numbers notebook 08
 quotes. Training all eight networks takes about 10 minutes on 2 cores.
 """
 
@@ -26,8 +26,8 @@ import notebook_code
 from helpers.data import load_mnist, scale_pixels
 from helpers.setup import SEED, setup_notebook
 
-NOTEBOOK = notebook_code.NOTEBOOKS / "07_going_further.ipynb"
-FIT_IMAGES = 54_000  # the rest of the training images are notebook 07's validation split
+NOTEBOOK = notebook_code.NOTEBOOKS / "08_going_further.ipynb"
+FIT_IMAGES = 54_000  # the rest of the training images are notebook 08's validation split
 DEFINITIONS = ("batches", "dense_network", "train_dense")
 # The cells (named by a name each assigns) that train each network, in the notebook's order, and the model.
 RECIPES = {"dense": (("cosine_30_epochs",), "tuned_model"),
@@ -35,7 +35,7 @@ RECIPES = {"dense": (("cosine_30_epochs",), "tuned_model"),
 
 
 def recipe(name: str, seed: int, data: tuple) -> dict:
-    """Train network ``name`` ("dense" or "cnn") with notebook 07's own code and ``SEED = seed``.
+    """Train network ``name`` ("dense" or "cnn") with notebook 08's own code and ``SEED = seed``.
 
     Returns the namespace the notebook's cells ran in: ``tuned_model`` or ``cnn_model`` and all
     else they assigned. ``data`` is ((x_fit, y_fit), (x_val, y_val), (x_test, y_test)).
@@ -52,7 +52,7 @@ def recipe(name: str, seed: int, data: tuple) -> dict:
 
 
 def train(name: str, seed: int, data: tuple) -> float:
-    """Seed, build, compile and fit network ``name`` ("dense" or "cnn") as notebook 07 does; test accuracy."""
+    """Seed, build, compile and fit network ``name`` ("dense" or "cnn") as notebook 08 does; test accuracy."""
     model = recipe(name, seed, data)[RECIPES[name][1]]
     x_test, y_test = data[2]
     return float(model.evaluate(x_test, y_test, verbose=0)[1])

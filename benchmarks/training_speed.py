@@ -1,4 +1,4 @@
-"""Notebook 08's training-speed measurements from the command line, as medians of repeats.
+"""Notebook 09's training-speed measurements from the command line, as medians of repeats.
 
 Usage (from the project folder, with the project's environment active):
 
@@ -7,16 +7,16 @@ Usage (from the project folder, with the project's environment active):
 
 Every repeat measures NumPy's float32 matrix-multiply rate (best of 5 products) and, interleaved
 with it so that both see the same background load, one epoch of the 784-128-10 network under
-each of notebook 08's set-ups (the best of 2 timed epochs after a warm-up). The shares of the
+each of notebook 09's set-ups (the best of 2 timed epochs after a warm-up). The shares of the
 matmul rate count the work Keras really does per 60,000-image epoch, 24.5 GFLOP (no gradient
 for the input pixels), not the 36.6 GFLOP of the 3 x 2 textbook rule. A ceiling follows:
 TensorFlow's own rate for the two large products of a training step, as a share of NumPy's
 rate; no set-up can beat it. The race then times the original recipe (10,000 images, 5 epochs,
-batch 16) against notebook 08's fast recipe (a whole epoch per call and the tf.data pipeline, with
+batch 16) against notebook 09's fast recipe (a whole epoch per call and the tf.data pipeline, with
 batches of 250 and without XLA, whose compiling costs more than it saves in a few epochs), from
 building the network to the end of training.
 The network, the pipeline, the epoch timer, the set-ups and both recipes of the race are notebook
-08's own code, taken from its cells (benchmarks/notebook_code.py), seeded with helpers.setup.SEED.
+09's own code, taken from its cells (benchmarks/notebook_code.py), seeded with helpers.setup.SEED.
 It prints the machine's load average with every table: timings depend on whatever else the
 machine is running.
 """
@@ -40,11 +40,11 @@ from helpers.data import scale_pixels
 from helpers.setup import SEED
 from helpers.speed import op_determinism_off
 
-NOTEBOOK = notebook_code.NOTEBOOKS / "08_faster_and_trustworthy.ipynb"
+NOTEBOOK = notebook_code.NOTEBOOKS / "09_faster_and_trustworthy.ipynb"
 EPOCH_IMAGES = 60_000
 ORIGINAL_IMAGES = 10_000  # the original set-up is timed on its own 10,000 images, scaled to 60,000
 
-# Notebook 08's network, pipeline and epoch timer; EpochTimer uses the `time` an earlier cell imports.
+# Notebook 09's network, pipeline and epoch timer; EpochTimer uses the `time` an earlier cell imports.
 NOTEBOOK_CODE = notebook_code.definitions(NOTEBOOK, ["dense_network", "batches", "EpochTimer"],
                                           {"SEED": SEED, "time": time})
 dense_network: Callable[[], keras.Model] = NOTEBOOK_CODE["dense_network"]
@@ -106,7 +106,7 @@ def step_products_gflops(batch_size: int = 500, steps: int = 10, repeats: int = 
 
 
 class Setup(NamedTuple):
-    """One way of running ``fit``, as in notebook 08's table."""
+    """One way of running ``fit``, as in notebook 09's table."""
 
     name: str
     batch_size: int
@@ -116,7 +116,7 @@ class Setup(NamedTuple):
 
 
 def notebook_setups() -> tuple[Setup, ...]:
-    """Notebook 08's table of set-ups (its cell that assigns ``SETUPS``), as :class:`Setup` rows."""
+    """Notebook 09's table of set-ups (its cell that assigns ``SETUPS``), as :class:`Setup` rows."""
     namespace = {}
     notebook_code.run_cell(NOTEBOOK, "SETUPS", namespace)
     return tuple(Setup(*row) for row in namespace["SETUPS"])
@@ -126,7 +126,7 @@ SETUPS = notebook_setups()
 
 
 def batches(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int = SEED) -> tf.data.Dataset:
-    """Notebook 08's ``batches``: (x, y) cut into full batches of uint8 pixels once; a new order of the batches
+    """Notebook 09's ``batches``: (x, y) cut into full batches of uint8 pixels once; a new order of the batches
     every epoch, each scaled to 0-1 as it is served.
 
     The notebook's function assumes a batch size that divides the data; this checks it first.
@@ -168,7 +168,7 @@ def measure(x: np.ndarray, y: np.ndarray, setups=SETUPS, repeats: int = 5) -> tu
 
 
 def race_recipe(assigns: str, x: np.ndarray, y: np.ndarray, **namespace) -> dict:
-    """Run notebook 08's race cell that assigns ``assigns`` on (x, y), with SEED; the cell's namespace.
+    """Run notebook 09's race cell that assigns ``assigns`` on (x, y), with SEED; the cell's namespace.
 
     The cell seeds, builds, compiles and fits its network and times that itself, as in the notebook;
     what it prints is left out.
@@ -185,7 +185,7 @@ def train_original(x: np.ndarray, y: np.ndarray) -> tuple[keras.Model, float]:
 
 
 def train_fast(x: np.ndarray, y: np.ndarray) -> tuple[keras.Model, float]:
-    """Notebook 08's fast recipe and its seconds: a whole epoch per call, the tf.data pipeline and a cosine
+    """Notebook 09's fast recipe and its seconds: a whole epoch per call, the tf.data pipeline and a cosine
     learning rate from the peak to 0; no ``jit_compile`` (XLA makes an epoch here no faster and costs
     about a second to compile). ``x`` must be cut into whole batches of 250 images."""
     # the cell also prints its time as a share of the original's, which the race prints itself
@@ -209,7 +209,7 @@ def main() -> None:
     from helpers.setup import setup_notebook
 
     setup_notebook()
-    (x_train, y_train), (x_test, y_test) = load_mnist()  # x_train stays uint8, as in notebook 08
+    (x_train, y_train), (x_test, y_test) = load_mnist()  # x_train stays uint8, as in notebook 09
     x_test = scale_pixels(x_test)
     print(f"one epoch: {work_flop() / 1e9:.1f} GFLOP of work ({rule_flop() / 1e9:.1f} by the 3 x 2 rule); {load()}")
     if not arguments.no_table:
@@ -240,7 +240,7 @@ def main() -> None:
     print(f"\nrace, medians of {len(races)} runs; {load()}")
     print(f"original recipe (10,000 images, 5 epochs, batch 16): {original_seconds:.1f} s, "
           f"test accuracy {original_accuracy:.2%}")
-    epochs, steps = fast.history.params["epochs"], fast.history.params["steps"]  # as notebook 08's cell ran
+    epochs, steps = fast.history.params["epochs"], fast.history.params["steps"]  # as notebook 09's cell ran
     print(f"fast recipe ({epochs} epochs over {len(x_train):,} images, batch {len(x_train) // steps}): "
           f"{fast_seconds:.1f} s, test accuracy {fast_accuracy:.2%}")
     print(f"fast / original wall time: {statistics.median(f / o for o, f, *_ in races):.2f}")

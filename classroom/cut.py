@@ -13,12 +13,12 @@ Each ``fit`` is given only the samples its few steps use, when they are NumPy ar
 first copy all of them, 60,000 images, into a tensor), and runs its few steps eagerly (without
 tracing a graph first: for a few steps tracing costs more than it saves); ``evaluate`` and
 ``predict`` afterwards run traced, as for the learner.
-``compile(steps_per_execution=N)`` (notebook 08) would run N steps per call however few steps
+``compile(steps_per_execution=N)`` (notebook 09) would run N steps per call however few steps
 an epoch has: in a graded kernel it is at most the cut's steps, so the cut holds there too.
 
 Two more parts that only measure speed, and that no check looks at, are cut the same way:
-``compile(jit_compile=True)`` compiles with XLA for seconds before the first step (notebook 08
-times it): in a graded kernel every model compiles without XLA; and ``timeit`` (notebook 06 times
+``compile(jit_compile=True)`` compiles with XLA for seconds before the first step (notebook 09
+times it): in a graded kernel every model compiles without XLA; and ``timeit`` (notebook 07 times
 a prediction 5 x 10 times) times at most :data:`TIMING_REPEATS` x :data:`TIMING_NUMBER` runs. The
 printed figures are then rougher; which cells run, and which checks, does not change.
 
@@ -37,7 +37,7 @@ import warnings
 
 EPOCHS_VARIABLE = "MNIST_CUT_EPOCHS"
 STEPS_VARIABLE = "MNIST_CUT_STEPS"
-DEFAULT_EPOCHS = 2  # notebook 08 times the epochs after the first: it needs two
+DEFAULT_EPOCHS = 2  # notebook 09 times the epochs after the first: it needs two
 DEFAULT_STEPS = 5
 TIMING_REPEATS = 1  # timeit's repeat, at most
 TIMING_NUMBER = 10  # timeit's number of runs per repeat, at most

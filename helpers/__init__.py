@@ -10,15 +10,15 @@ Each module covers one concern and is introduced in the notebook that teaches it
 - ``helpers.style``: colours, font sizes and inline display of figures (every notebook).
 - ``helpers.plots``: every figure the series draws more than once.
 - ``helpers.evaluate``: what lies behind the accuracy: per-digit confidence, confusion matrix,
-  precision and recall, the most and least confident answers (notebook 04).
-- ``helpers.sampling``: one reproducible random test image of every digit (notebook 05).
-- ``helpers.preprocess``: turning any digit image into an MNIST-style 28x28 input (notebook 06).
-- ``helpers.weights``: the dense network's weights as bytes for the canvas' JavaScript (notebook 06).
-- ``helpers.widgets``: the draw-a-digit canvas (notebook 06).
+  precision and recall, the most and least confident answers (notebook 05).
+- ``helpers.sampling``: one reproducible random test image of every digit (notebook 06).
+- ``helpers.preprocess``: turning any digit image into an MNIST-style 28x28 input (notebook 07).
+- ``helpers.weights``: the dense network's weights as bytes for the canvas' JavaScript (notebook 07).
+- ``helpers.widgets``: the draw-a-digit canvas (notebook 07).
 - ``helpers.selfcheck``: the ✓/✗ checks of the learner's code and answers (every notebook).
-- ``helpers.cnn``: a look inside a convolutional network: feature maps and filters (notebook 07).
-- ``helpers.speed``: XLA training while the series stays reproducible (notebook 08).
-- ``helpers.calibration``: expected calibration error and temperature scaling (notebook 08).
+- ``helpers.cnn``: a look inside a convolutional network: feature maps and filters (notebook 08).
+- ``helpers.speed``: XLA training while the series stays reproducible (notebook 09).
+- ``helpers.calibration``: expected calibration error and temperature scaling (notebook 09).
 
 Importing this package imports nothing heavy, so ``helpers.setup`` can quieten
 TensorFlow before TensorFlow is first imported.

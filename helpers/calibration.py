@@ -1,6 +1,6 @@
 """Does "90% sure" mean "right 90% of the time"? Calibration measures and temperature scaling.
 
-Notebook 08 computes these step by step, then uses the versions here:
+Notebook 09 computes these step by step, then uses the versions here:
 
 - :func:`reliability_bins` and :func:`expected_calibration_error`: sort predictions into
   equal-width confidence bins and compare each bin's mean confidence with its accuracy;

@@ -1,6 +1,6 @@
-"""Looking inside a convolutional network (notebook 07).
+"""Looking inside a convolutional network (notebook 08).
 
-Notebook 07 builds and trains its small CNN in the open, with named layers (``conv1``,
+Notebook 08 builds and trains its small CNN in the open, with named layers (``conv1``,
 ``relu1``, ``pool1``...); these two functions read what it computes and what it learned, for
 the figures ``helpers.plots.plot_feature_maps`` and ``plot_conv_filters`` draw:
 

@@ -1,7 +1,7 @@
 """Pixels and datasets: MNIST from the copy that ships with the project, and its pixels scaled.
 
 Notebook 01 teaches both: loading (``load_mnist``) and scaling pixels to 0-1 (``scale_pixels``);
-notebooks 07 and 08 write their ``tf.data`` pipelines out in the open.
+notebooks 08 and 09 write their ``tf.data`` pipelines out in the open.
 
 ``keras.datasets.mnist.load_data()`` downloads the dataset on first use; classrooms
 often have no (or a filtered) network, so the series reads ``data/mnist.npz`` instead

@@ -1,4 +1,4 @@
-"""Measure how well the trained network reads each digit (notebook 04 builds these by hand).
+"""Measure how well the trained network reads each digit (notebook 05 builds these by hand).
 
 Every function takes plain NumPy arrays, the model's probabilities or its predictions and
 the true labels, and returns numbers; none of them trains, loads, predicts or plots.

@@ -2,7 +2,7 @@
 
 Notebook 02 builds the network line by line and notebook 03 trains it, saves it with
 ``model.save`` and loads it with ``keras.models.load_model``; the same code lives here so that
-notebooks 04 onwards can load the trained model, or train it themselves when run first.
+notebooks 05 onwards can load the trained model, or train it themselves when run first.
 """
 
 from __future__ import annotations

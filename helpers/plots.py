@@ -48,7 +48,7 @@ SPLIT_HATCHES = ["", "//", "..", "xx"]  # bar groups differ by pattern as well a
 
 
 def confidence_band(confidence: float) -> tuple[str, str]:
-    """The original's colour code with a word as the second cue: (colour, 'high'|'medium'|'low') (notebook 05).
+    """The original's colour code with a word as the second cue: (colour, 'high'|'medium'|'low') (notebook 06).
 
     Green, orange and vermillion as in the original, in shades dark enough to read as text on white.
     """
@@ -65,7 +65,7 @@ def plot_digit_grid(images: np.ndarray, titles: Sequence[str] | None = None, *, 
     """Show ``images`` (N, height, width) in a grid, each with an optional title (notebook 01).
 
     ``framed=True`` draws each image's edge, so that where a digit sits in a larger picture
-    shows (notebook 06's 112x112 pictures).
+    shows (notebook 07's 112x112 pictures).
     """
     n_rows = int(np.ceil(len(images) / n_cols))
     title_lines = max(1, max((title.count("\n") + 1 for title in titles), default=1)) if titles is not None else 0
@@ -204,7 +204,7 @@ def describe_training_curves(history: Mapping[str, Sequence[float]], title: str 
 
 def plot_prediction_grid(images: np.ndarray, true_labels: np.ndarray, probabilities: np.ndarray,
                          *, n_cols: int = 5) -> Figure:
-    """The original script's grid: "Pred: p (c%)" over "Actual: a", colour-coded by confidence (notebook 05).
+    """The original script's grid: "Pred: p (c%)" over "Actual: a", colour-coded by confidence (notebook 06).
 
     Colour alone is not enough for every reader, so each title also carries a ✓ or ✗ for
     right or wrong and, on the prediction's line (it describes the prediction, not the
@@ -241,7 +241,7 @@ def percent_bars(ax: Axes, values: np.ndarray, *, highlight: int) -> None:
 def plot_confidence_bars(confidence_per_digit: np.ndarray, *, title: str = "") -> Figure:
     """Mean confidence in the true class per digit, bars from zero, each labelled in %, the lowest highlighted.
 
-    The original script's chart (notebook 04). When every bar lies between 95% and 99% the
+    The original script's chart (notebook 05). When every bar lies between 95% and 99% the
     bars look alike and only their labels differ: :func:`plot_confidence_left` shows the gaps.
     """
     figure, axes = new_figure(width=8, height=4)
@@ -262,7 +262,7 @@ def plot_confidence_left(confidence_per_digit: np.ndarray, *, title: str = "") -
     """The other side of :func:`plot_confidence_bars`: the probability left for wrong digits, per digit.
 
     1 - mean confidence in the true digit, bars from zero on an axis that fits them, so that
-    differences of a few points are visible; the largest (the least sure digit) highlighted (notebook 04).
+    differences of a few points are visible; the largest (the least sure digit) highlighted (notebook 05).
     """
     left = 1 - np.asarray(confidence_per_digit, dtype=float)
     figure, axes = new_figure(width=8, height=4)
@@ -304,7 +304,7 @@ def plot_probabilities(probabilities: np.ndarray, *, image: np.ndarray | None = 
 
 
 def plot_confusion_matrix(matrix: np.ndarray, *, title: str = "Confusion matrix") -> Figure:
-    """A confusion matrix (rows: true digit, columns: predicted digit) as an annotated heatmap (notebook 04)."""
+    """A confusion matrix (rows: true digit, columns: predicted digit) as an annotated heatmap (notebook 05)."""
     figure, axes = new_figure(width=7.5, height=6)
     sns.heatmap(matrix, annot=True, fmt="d", cmap=HEATMAP_CMAP, square=True, cbar_kws={"label": "images"},
                 annot_kws={"fontsize": "small"}, ax=axes[0, 0])
@@ -339,7 +339,7 @@ SIGN_OUTLINES = "strongly positive areas outlined in solid black, strongly negat
 
 def plot_hidden_weights(weights: np.ndarray, *, n_cols: int = 16, cell_size: float = 0.7,
                         percentile: float = 100, title: str | None = None) -> Figure:
-    """Each hidden neuron's 784 input weights as a 28x28 image, orange positive, purple negative (notebook 05).
+    """Each hidden neuron's 784 input weights as a 28x28 image, orange positive, purple negative (notebook 06).
 
     Strong weights are outlined too (:func:`outline_signs`), so that sign is not told by colour alone.
 
@@ -369,7 +369,7 @@ def plot_reliability_diagram(curves: Mapping[str, Sequence[np.ndarray]], *,
     ``curves`` maps a label (e.g. "dense, ECE 1.2%") to (mean confidence per bin, accuracy per bin,
     number of predictions per bin), e.g. a ``helpers.calibration.ReliabilityBins``. A panel below
     shows how many predictions each bin holds (log scale): a bin of 20 answers weighs little
-    against one of 9,000. Curves given without counts leave that panel out (notebook 07).
+    against one of 9,000. Curves given without counts leave that panel out (notebook 08).
     """
     with_counts = all(len(bins) == 3 for bins in curves.values())
     figure, axes = new_figure(2 if with_counts else 1, 1, width=5.5, height=7 if with_counts else 5,
@@ -397,7 +397,7 @@ def plot_reliability_diagram(curves: Mapping[str, Sequence[np.ndarray]], *,
 def plot_preparation_steps(steps: Mapping[str, np.ndarray],
                            centres_of_mass: Mapping[str, tuple[float, float]] | None = None, *,
                            cmaps: Mapping[str, str] | None = None) -> Figure:
-    """One image per preparation step, side by side, each at its own size in pixels, framed (notebook 06).
+    """One image per preparation step, side by side, each at its own size in pixels, framed (notebook 07).
 
     ``centres_of_mass`` maps a step's name to its (row, column) centre of mass: drawn as a
     vermillion X, with the frame's centre as a blue + (two shapes, not colour alone).
@@ -427,7 +427,7 @@ def plot_preparation_steps(steps: Mapping[str, np.ndarray],
 
 
 def plot_accuracy_comparison(accuracies: Mapping[str, float], *, title: str = "") -> Figure:
-    """Horizontal bars, one per named method, each labelled with its accuracy in percent (notebook 06)."""
+    """Horizontal bars, one per named method, each labelled with its accuracy in percent (notebook 07)."""
     figure, axes = new_figure(width=8, height=0.6 * len(accuracies) + 1.2)
     ax = axes[0, 0]
     names = list(accuracies)[::-1]  # first name on top
@@ -442,7 +442,7 @@ def plot_accuracy_comparison(accuracies: Mapping[str, float], *, title: str = ""
 
 def plot_convolution_steps(image: np.ndarray, kernel: np.ndarray, filtered: np.ndarray,
                            pooled: np.ndarray) -> Figure:
-    """A digit, a 3x3 filter (its numbers written on it), its response, and that response pooled (notebook 07).
+    """A digit, a 3x3 filter (its numbers written on it), its response, and that response pooled (notebook 08).
 
     Responses are signed: orange where the filter's pattern is found, purple where its opposite is.
     """
@@ -471,7 +471,7 @@ def plot_convolution_steps(image: np.ndarray, kernel: np.ndarray, filtered: np.n
 
 def plot_conv_filters(filters: np.ndarray, *, n_cols: int = 8, cell_size: float = 1.1,
                       title: str = "") -> Figure:
-    """Learned convolution filters (n, height, width), one tile each, weights written on small ones (notebook 07).
+    """Learned convolution filters (n, height, width), one tile each, weights written on small ones (notebook 08).
 
     One symmetric colour scale for all tiles: orange positive, purple negative, white zero.
     """
@@ -499,7 +499,7 @@ def plot_conv_filters(filters: np.ndarray, *, n_cols: int = 8, cell_size: float 
 
 def plot_feature_maps(image: np.ndarray, maps: Mapping[str, np.ndarray], *, n_channels: int = 8,
                       cell_size: float = 1.2) -> Figure:
-    """One digit, then one row per layer: its first ``n_channels`` feature maps (notebook 07).
+    """One digit, then one row per layer: its first ``n_channels`` feature maps (notebook 08).
 
     Bright (yellow) where a channel responds strongly, dark where it does not; each row is
     labelled with the layer's name and its map size.
@@ -530,7 +530,7 @@ def plot_feature_maps(image: np.ndarray, maps: Mapping[str, np.ndarray], *, n_ch
 
 def plot_epoch_times(seconds: Mapping[str, float], limit_seconds: float, *,
                      title: str = "Time for one 60,000-image epoch") -> Figure:
-    """Horizontal bars of epoch time per set-up (log scale), the machine's limit dashed (notebook 07).
+    """Horizontal bars of epoch time per set-up (log scale), the machine's limit dashed (notebook 08).
 
     Each bar is labelled with its time and with the share of the limit it reaches, so the
     numbers do not depend on reading colours or a log axis.

@@ -1,10 +1,10 @@
-"""Turn any picture of one digit into the 28x28 input the network was trained on (notebook 06).
+"""Turn any picture of one digit into the 28x28 input the network was trained on (notebook 07).
 
 MNIST's digits were not simply shrunk to 28x28. Each was cropped to its ink, scaled so
 its longer side is 20 pixels (keeping its shape, anti-aliased), and placed in a 28x28
 frame so that its centre of mass sits at the centre. A drawing or a photo has to go
 through the same steps, or the network sees something it never met in training.
-Notebook 06 builds these steps one by one; :func:`to_mnist` chains them:
+Notebook 07 builds these steps one by one; :func:`to_mnist` chains them:
 
 1. :func:`to_grayscale`   any 2-D array, RGB or RGBA -> one grey level per pixel;
 2. :func:`rescale`        stretch the image's own minimum..maximum to 0..1;

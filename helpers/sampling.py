@@ -1,4 +1,4 @@
-"""Pick test images to look at, reproducibly (notebook 05 builds this by hand).
+"""Pick test images to look at, reproducibly (notebook 06 builds this by hand).
 
 The original script drew one random image of each digit with no seed, so every run
 showed different images and nobody could talk about "the 7 in the top row". A seed

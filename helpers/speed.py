@@ -1,8 +1,8 @@
-"""Training with XLA while the series' results stay reproducible (notebook 08).
+"""Training with XLA while the series' results stay reproducible (notebook 09).
 
 ``setup_notebook`` turns on TensorFlow's op determinism so that every accuracy the series prints
 repeats exactly; while it is on, Keras quietly turns ``compile(jit_compile=True)`` off again.
-Notebook 08 times and trains its XLA set-ups inside :func:`op_determinism_off`; outside that
+Notebook 09 times and trains its XLA set-ups inside :func:`op_determinism_off`; outside that
 block determinism stays on. (The repeat-and-median timing harness is
 ``benchmarks/training_speed.py``, not part of the package the notebooks teach from.)
 """

@@ -1,4 +1,4 @@
-"""A dense network's weights as one small binary file that JavaScript can run (notebook 06's canvas).
+"""A dense network's weights as one small binary file that JavaScript can run (notebook 07's canvas).
 
 The drawing canvas runs the 784-128-10 network's forward pass in the browser
 (``helpers/mnist.js``), so it answers without a round trip to the kernel, and the

@@ -1,4 +1,4 @@
-"""The draw-a-digit canvas: draw with the mouse, a finger or a pen; the network answers (notebook 06).
+"""The draw-a-digit canvas: draw with the mouse, a finger or a pen; the network answers (notebook 07).
 
 Built on anywidget (it ships in Google Colab and works in JupyterLab 4, VS Code and
 Jupyter Notebook 7), with the front end in plain JavaScript next to this file

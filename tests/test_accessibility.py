@@ -3,11 +3,11 @@
 Builds the site (``jupyter-book build --html``), serves it on 127.0.0.1 and, in headless
 Chromium, injects axe-core (installed from npm by ``npm ci``: package.json) into every page
 and runs its WCAG 2.0 and 2.1 A and AA rules, with the reader's system set to light and to
-dark (``prefers-color-scheme``), and on notebook 06's page again after a digit was drawn and
+dark (``prefers-color-scheme``), and on notebook 07's page again after a digit was drawn and
 after one was chosen from the keyboard. Any serious or critical violation fails, named with
 its page, rule and elements.
 
-It also takes screenshots of notebook 06's page in light and dark mode (into pytest's
+It also takes screenshots of notebook 07's page in light and dark mode (into pytest's
 temporary folder) and checks, besides axe's colour-contrast rule, that the two modes really
 differ and that figures sit on a light panel in both.
 

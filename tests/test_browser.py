@@ -1,7 +1,7 @@
-"""Real-browser tests in JupyterLab + headless Chromium: notebook 06's canvas, and Run All on the learner edition.
+"""Real-browser tests in JupyterLab + headless Chromium: notebook 07's canvas, and Run All on the learner edition.
 
 Starts its own JupyterLab on 127.0.0.1 (a free port, a random token, empty user settings
-and config in a temporary folder), opens a copy of notebook 06, runs every cell through
+and config in a temporary folder), opens a copy of notebook 07, runs every cell through
 JupyterLab's own command, then draws digits on the canvas with mouse events and checks
 that the page shows the prediction for each; Clear wipes the canvas in between. It also
 opens a copy of the learner edition's notebook 01 (learner/, every exercise blank) and does
@@ -39,10 +39,10 @@ from browser_support import closed_with_a_screenshot_on_failure, draw, free_port
 from helpers.widgets import load_example_strokes
 
 PROJECT = Path(__file__).resolve().parent.parent
-NOTEBOOK = PROJECT / "notebooks" / "06_draw_your_own_digit.ipynb"
+NOTEBOOK = PROJECT / "notebooks" / "07_draw_your_own_digit.ipynb"
 LEARNER_NOTEBOOK = PROJECT / "learner" / "01_loading_the_data.ipynb"  # a short one: about 30 s
 SCREENSHOT = PROJECT / "docs" / "canvas.png"
-# The replay cell of notebook 06 draws this stored example; the test then draws these by mouse.
+# The replay cell of notebook 07 draws this stored example; the test then draws these by mouse.
 REPLAYED_DIGIT = "7"
 DRAWN_DIGITS = ("2", "4")
 # Settings for a clean, quiet, offline JupyterLab: every cell in the DOM (so the canvas
@@ -75,7 +75,7 @@ def wait_for_server(url: str, process: subprocess.Popen, log: Path) -> None:
 
 @pytest.fixture(scope="module")
 def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[Path], str]]:
-    """A private JupyterLab serving copies of notebook 06 and of the learner edition's 01.
+    """A private JupyterLab serving copies of notebook 07 and of the learner edition's 01.
 
     Yields a function that gives a notebook's URL (with the token) from its path in the project.
     Its kernels train for a few steps only (classroom.cut, as the grader's do, from an IPython start-up
@@ -171,7 +171,7 @@ def test_draw_a_digit_in_jupyterlab(browser, jupyterlab, tmp_path):  # browser f
     with closed_with_a_screenshot_on_failure(page, tmp_path):
         page.goto(jupyterlab(NOTEBOOK), timeout=SERVER_START_TIMEOUT * 1000)
         seconds = run_all_cells(page)
-        print(f"notebook 06 ran in JupyterLab in {seconds:.0f} s")
+        print(f"notebook 07 ran in JupyterLab in {seconds:.0f} s")
 
         widget = page.locator(".mnist-canvas-widget").first
         expect(widget).to_be_visible(timeout=PREDICTION_TIMEOUT)

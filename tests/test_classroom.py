@@ -496,7 +496,7 @@ def graded_series(student_edition, tmp_path_factory) -> dict[str, tuple]:
         expected[full.stem] = (points, failing)
     start = time.monotonic()
     results = {result.notebook: result for result in grading.grade(folder, time_limit=600, keep_course=course)}
-    print(f"graded notebooks 02-08 in {time.monotonic() - start:.0f} s")
+    print(f"graded notebooks 02-09 in {time.monotonic() - start:.0f} s")
     return {name: (results[name], *expected[name], errors_shown(autograded(course, "blank-wrong-right", name)))
             for name in expected}
 

@@ -1,4 +1,4 @@
-"""helpers.cnn: looking inside a convolutional network with named layers (notebook 07)."""
+"""helpers.cnn: looking inside a convolutional network with named layers (notebook 08)."""
 
 import keras
 import numpy as np
@@ -9,7 +9,7 @@ from helpers import cnn
 
 @pytest.fixture(scope="module")
 def model():
-    """A small CNN named the way notebook 07 names its layers."""
+    """A small CNN named the way notebook 08 names its layers."""
     keras.utils.set_random_seed(0)
     layers = keras.layers
     return keras.Sequential([

@@ -7,33 +7,40 @@ from exercise_tools import exercise_tests, notebook
 
 NOTEBOOK = notebook("05")
 WRONG = {
-    "05-pred-title": ['return f"Pred: {probabilities.argmax()} ({probabilities.max():.1f})"',
-                      'return f"Pred: {probabilities.argmin()} ({probabilities.min():.1%})"',
-                      'return f"{probabilities.argmax()} ({probabilities.max():.1%})"',
-                      'return f"Pred: {probabilities.argmax()} ({probabilities.max():.0%})"',
-                      "return probabilities.argmax()"],
-    "05-unsure-positions": ["return probabilities.max(axis=1) < limit",
-                            "return np.flatnonzero(probabilities.max(axis=1) <= limit)",
-                            "return np.flatnonzero(probabilities.max(axis=1) >= limit)",
-                            "return np.flatnonzero(probabilities.min(axis=1) < limit)",
-                            "return np.flatnonzero(probabilities.max(axis=0) < limit)",
-                            "return np.flatnonzero(probabilities.max(axis=1) < 0.9)"],
-    "05-top-three": ["return np.argsort(probabilities)[:3]", "return np.argsort(probabilities)[-3:]",
-                     "return np.sort(probabilities)[::-1][:3]", "return probabilities.argmax()",
-                     "return list(np.argsort(probabilities)[::-1][:3])"],
+    "05-mistakes-at": ["return predictions != labels", "return np.flatnonzero(predictions == labels)",
+                       "return predictions[predictions != labels]", "return int((predictions != labels).sum())",
+                       "return np.flatnonzero(~right)"],
+    "05-confusion-counts": ["return np.bincount(10 * predictions + labels, minlength=100).reshape(10, 10)",
+                            "return np.bincount(10 * labels + predictions, minlength=100)",
+                            "return np.bincount(10 * labels + predictions).reshape(10, 10)",
+                            "return confusion",
+                            "m = np.zeros((10, 10))\nnp.add.at(m, (labels, predictions), 1)\nreturn m"],
+    "05-precision-of": ["return (predictions[labels == digit] == digit).mean()",
+                        "return (predictions == labels).mean()",
+                        "return (labels[predictions == digit] == digit).sum()",
+                        "return precision"],
 }
-COPIED = {"05-pred-title": 'return "Pred: 7 (100.0%)"', "05-unsure-positions": "return np.array([3, 8])",
-          "05-top-three": "return np.array([9, 4, 7])"}
+COPIED = {
+    "05-mistakes-at": "return np.array([2, 4])",
+    "05-confusion-counts": ("m = np.zeros((10, 10), dtype=int)\nm[0, 0] = m[1, 1] = m[1, 7] = m[9, 9] = 1\n"
+                            "return m"),
+    "05-precision-of": "return 0.9762376237623762",
+}
 
 
 @pytest.fixture(scope="module")
 def namespace() -> dict:
-    """What notebook 05's exercise and check cells use: made-up rows of ten probabilities stand in
-    for the trained model's answers on the sampled test images (no model is needed)."""
+    """What notebook 05's exercise and check cells use: the test labels, and made-up predictions
+    (the labels with about 3% changed) standing in for the trained model's."""
+    from helpers.data import load_mnist
+
+    _, (_, y_test) = load_mnist()
     rng = np.random.default_rng(0)
-    sample_probabilities, fresh_probabilities = rng.dirichlet(np.ones(10), size=(2, 10)).astype("float32")
-    return {"np": np, "sample_probabilities": sample_probabilities, "fresh_probabilities": fresh_probabilities,
-            "chosen": 3060, "chosen_probabilities": fresh_probabilities[0]}
+    predictions = np.where(rng.random(len(y_test)) < 0.03, rng.integers(0, 10, len(y_test)), y_test)
+    confusion = np.zeros((10, 10), dtype=int)
+    np.add.at(confusion, (y_test, predictions), 1)
+    return {"np": np, "y_test": y_test, "predictions": predictions, "right": predictions == y_test,
+            "confusion": confusion, "precision": confusion[3, 3] / confusion[:, 3].sum()}
 
 
 test_every_exercise_is_tested, test_checks_fail_on_blank_wrong_and_copied_answers = (

@@ -7,50 +7,33 @@ from exercise_tools import exercise_tests, notebook
 
 NOTEBOOK = notebook("06")
 WRONG = {
-    "06-shrink": ["return image[::factor, ::factor]",
-                  "return image.reshape(image.shape[0] // factor, factor, -1, factor).sum(axis=(1, 3))",
-                  "return image.reshape(factor, image.shape[0] // factor, factor, -1).mean(axis=(0, 2))",
-                  "return image.reshape(image.shape[0] // factor, factor, -1, factor).mean(axis=(0, 2))",
-                  "return image.reshape(image.shape[0] // factor, factor, -1, factor).mean(axis=(1, 3)).astype(int)",
-                  "return np.asarray(Image.fromarray(image).resize((28, 28), Image.Resampling.BILINEAR))"],
-    "06-pad-to-square": ["side = max(image.shape)\n"
-                         "return np.pad(image, ((0, side - image.shape[0]), (0, side - image.shape[1])))",
-                         "side = max(image.shape)\nh, w = image.shape\n"
-                         "return np.pad(image, (((side - h + 1) // 2, (side - h) // 2),\n"
-                         "                      ((side - w + 1) // 2, (side - w) // 2)))",
-                         "side = min(image.shape)\nreturn np.zeros((side, side), dtype=image.dtype)",
-                         "side = max(image.shape)\nh, w = image.shape\nsquare = np.zeros((side, side))\n"
-                         "square[(side - h) // 2:(side - h) // 2 + h, (side - w) // 2:(side - w) // 2 + w] = image\n"
-                         "return square",
-                         "return image"],
-    "06-bright-ink": ["return 1 - picture / 255", "return (picture - picture.min()) / (picture.max() - picture.min())",
-                      "return picture.max() - picture", "return 255 - picture",
-                      "return (picture.max() - picture) / picture.max()"],
+    "06-pred-title": ['return f"Pred: {probabilities.argmax()} ({probabilities.max():.1f})"',
+                      'return f"Pred: {probabilities.argmin()} ({probabilities.min():.1%})"',
+                      'return f"{probabilities.argmax()} ({probabilities.max():.1%})"',
+                      'return f"Pred: {probabilities.argmax()} ({probabilities.max():.0%})"',
+                      "return probabilities.argmax()"],
+    "06-unsure-positions": ["return probabilities.max(axis=1) < limit",
+                            "return np.flatnonzero(probabilities.max(axis=1) <= limit)",
+                            "return np.flatnonzero(probabilities.max(axis=1) >= limit)",
+                            "return np.flatnonzero(probabilities.min(axis=1) < limit)",
+                            "return np.flatnonzero(probabilities.max(axis=0) < limit)",
+                            "return np.flatnonzero(probabilities.max(axis=1) < 0.9)"],
+    "06-top-three": ["return np.argsort(probabilities)[:3]", "return np.argsort(probabilities)[-3:]",
+                     "return np.sort(probabilities)[::-1][:3]", "return probabilities.argmax()",
+                     "return list(np.argsort(probabilities)[::-1][:3])"],
 }
-COPIED = {
-    "06-shrink": "return np.array([[2.5, 4.5], [10.5, 12.5]])",
-    "06-pad-to-square": "return np.array([[0] * 5, [1] * 5, [1] * 5, [0] * 5, [0] * 5], dtype=np.uint8)",
-    "06-bright-ink": "return np.array([[0, 0, 0], [0, 1, 0.5]])",
-}
+COPIED = {"06-pred-title": 'return "Pred: 7 (100.0%)"', "06-unsure-positions": "return np.array([3, 8])",
+          "06-top-three": "return np.array([9, 4, 7])"}
 
 
 @pytest.fixture(scope="module")
 def namespace() -> dict:
-    """What notebook 06's exercise and check cells use, as the cells above them define it
-    (the drawing of a 7 in the corner, its crop, MNIST's test digits, the photo's grey levels)."""
-    from PIL import Image
-
-    from helpers import preprocess
-    from helpers.data import DATA_DIR, load_mnist
-    from helpers.widgets import load_example_strokes, render_strokes
-
-    corner_seven = [[(0.45 * x + 8, 0.45 * y + 10) for x, y in stroke] for stroke in load_example_strokes()["7"]]
-    drawing = render_strokes(corner_seven)
-    _, (x_test, _) = load_mnist()
-    photo = np.asarray(Image.open(DATA_DIR / "digit_photo.png"))
-    return {"np": np, "Image": Image, "preprocess": preprocess, "drawing": drawing, "x_test": x_test,
-            "cropped": preprocess.crop_to_ink(drawing / 255.0),
-            "grey": preprocess.rescale(preprocess.to_grayscale(photo))}
+    """What notebook 06's exercise and check cells use: made-up rows of ten probabilities stand in
+    for the trained model's answers on the sampled test images (no model is needed)."""
+    rng = np.random.default_rng(0)
+    sample_probabilities, fresh_probabilities = rng.dirichlet(np.ones(10), size=(2, 10)).astype("float32")
+    return {"np": np, "sample_probabilities": sample_probabilities, "fresh_probabilities": fresh_probabilities,
+            "chosen": 3060, "chosen_probabilities": fresh_probabilities[0]}
 
 
 test_every_exercise_is_tested, test_checks_fail_on_blank_wrong_and_copied_answers = (

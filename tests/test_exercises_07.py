@@ -1,60 +1,56 @@
 """Notebook 07's coding exercises: each check passes on the worked answer and fails on a blank,
 on typical wrong answers and on a value copied from an output (see exercise_tools)."""
 
-import contextlib
-import io
-
 import numpy as np
 import pytest
-from exercise_tools import cells, exercise_tests, notebook, source
+from exercise_tools import exercise_tests, notebook
 
 NOTEBOOK = notebook("07")
 WRONG = {
-    "07-dropout": ["return values * keep", "return values * keep / rate", "return values * keep * (1 - rate)",
-                   "return values / (1 - rate)", "return np.where(keep, 0, values / (1 - rate))"],
-    "07-cosine-learning-rate": [
-        "return initial * (1 + np.cos(np.pi * step / decay_steps)) / 2",
-        "return initial * (1 + np.cos(np.pi * min(step, decay_steps) / decay_steps))",
-        "return initial * np.cos(np.pi * min(step, decay_steps) / decay_steps)",
-        "return initial * (1 - min(step, decay_steps) / decay_steps)",
-        "return initial * (1 + np.cos(min(step, decay_steps) / decay_steps)) / 2",
-        "return (1 + np.cos(np.pi * min(step, decay_steps) / decay_steps)) / 2"],
-    "07-receptive-field": [
-        "return sum(window for window, stride in layers)",
-        "return 1 + sum(window - 1 for window, stride in layers)",
-        "width, distance = 1, 1\nfor window, stride in layers:\n    distance *= stride\n"
-        "    width += (window - 1) * distance\nreturn width",
-        "width = 1\nfor window, stride in layers:\n    width *= window\nreturn width"],
-    "07-conv-weights": ["return kernel * kernel * filters + (filters if bias else 0)",
-                        "return kernel * kernel * in_channels * filters",
-                        "return kernel * kernel * in_channels * filters + filters",
-                        "return kernel * in_channels * filters + (filters if bias else 0)",
-                        "return kernel * kernel * in_channels * filters + (in_channels if bias else 0)"],
+    "07-shrink": ["return image[::factor, ::factor]",
+                  "return image.reshape(image.shape[0] // factor, factor, -1, factor).sum(axis=(1, 3))",
+                  "return image.reshape(factor, image.shape[0] // factor, factor, -1).mean(axis=(0, 2))",
+                  "return image.reshape(image.shape[0] // factor, factor, -1, factor).mean(axis=(0, 2))",
+                  "return image.reshape(image.shape[0] // factor, factor, -1, factor).mean(axis=(1, 3)).astype(int)",
+                  "return np.asarray(Image.fromarray(image).resize((28, 28), Image.Resampling.BILINEAR))"],
+    "07-pad-to-square": ["side = max(image.shape)\n"
+                         "return np.pad(image, ((0, side - image.shape[0]), (0, side - image.shape[1])))",
+                         "side = max(image.shape)\nh, w = image.shape\n"
+                         "return np.pad(image, (((side - h + 1) // 2, (side - h) // 2),\n"
+                         "                      ((side - w + 1) // 2, (side - w) // 2)))",
+                         "side = min(image.shape)\nreturn np.zeros((side, side), dtype=image.dtype)",
+                         "side = max(image.shape)\nh, w = image.shape\nsquare = np.zeros((side, side))\n"
+                         "square[(side - h) // 2:(side - h) // 2 + h, (side - w) // 2:(side - w) // 2 + w] = image\n"
+                         "return square",
+                         "return image"],
+    "07-bright-ink": ["return 1 - picture / 255", "return (picture - picture.min()) / (picture.max() - picture.min())",
+                      "return picture.max() - picture", "return 255 - picture",
+                      "return (picture.max() - picture) / picture.max()"],
 }
-COPIED = {"07-dropout": "return np.float32([1.25, 0, 3.75, 5])", "07-cosine-learning-rate": "return 0.0015",
-          "07-receptive-field": "return 8", "07-conv-weights": "return 4608"}
-
-
-def defining_cell(name: str) -> str:
-    """The source of the notebook's one code cell that assigns ``name``."""
-    found = [source(cell) for cell in cells(NOTEBOOK)
-             if cell["cell_type"] == "code" and f"\n{name} = " in "\n" + source(cell)]
-    assert len(found) == 1, name
-    return found[0]
+COPIED = {
+    "07-shrink": "return np.array([[2.5, 4.5], [10.5, 12.5]])",
+    "07-pad-to-square": "return np.array([[0] * 5, [1] * 5, [1] * 5, [0] * 5, [0] * 5], dtype=np.uint8)",
+    "07-bright-ink": "return np.array([[0, 0, 0], [0, 1, 0.5]])",
+}
 
 
 @pytest.fixture(scope="module")
 def namespace() -> dict:
-    """What notebook 07's exercise and check cells use, as the cells above them define it (untrained)."""
-    import keras
+    """What notebook 07's exercise and check cells use, as the cells above them define it
+    (the drawing of a 7 in the corner, its crop, MNIST's test digits, the photo's grey levels)."""
+    from PIL import Image
 
-    from helpers.setup import SEED
+    from helpers import preprocess
+    from helpers.data import DATA_DIR, load_mnist
+    from helpers.widgets import load_example_strokes, render_strokes
 
-    defined = {"np": np, "keras": keras, "SEED": SEED}
-    with contextlib.redirect_stdout(io.StringIO()):  # the cells print what they built
-        for name in ("dropout_layer", "cosine_5_epochs", "cnn_model"):
-            exec(defining_cell(name), defined)
-    return {name: defined[name] for name in ("np", "keras", "ones", "dropout_layer", "cosine_5_epochs", "cnn_model")}
+    corner_seven = [[(0.45 * x + 8, 0.45 * y + 10) for x, y in stroke] for stroke in load_example_strokes()["7"]]
+    drawing = render_strokes(corner_seven)
+    _, (x_test, _) = load_mnist()
+    photo = np.asarray(Image.open(DATA_DIR / "digit_photo.png"))
+    return {"np": np, "Image": Image, "preprocess": preprocess, "drawing": drawing, "x_test": x_test,
+            "cropped": preprocess.crop_to_ink(drawing / 255.0),
+            "grey": preprocess.rescale(preprocess.to_grayscale(photo))}
 
 
 test_every_exercise_is_tested, test_checks_fail_on_blank_wrong_and_copied_answers = (

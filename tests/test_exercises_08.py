@@ -1,58 +1,60 @@
 """Notebook 08's coding exercises: each check passes on the worked answer and fails on a blank,
 on typical wrong answers and on a value copied from an output (see exercise_tools)."""
 
+import contextlib
+import io
+
 import numpy as np
 import pytest
-from exercise_tools import exercise_tests, notebook
+from exercise_tools import cells, exercise_tests, notebook, source
 
 NOTEBOOK = notebook("08")
-BINS = "bin_of = np.clip(np.ceil(confidence * n_bins).astype(int) - 1, 0, n_bins - 1)\n"
-GAP = "(correct[bin_of == b].mean() - confidence[bin_of == b].mean())"
 WRONG = {
-    "08-dense-forward-flop": ["return batch_size * inputs * units", "return 2 * inputs * units",
-                              "return 6 * batch_size * inputs * units", "return 2 * batch_size * (inputs + 1) * units"],
-    "08-share-of-limit": ["return flop / seconds / limit_gflops", "return flop * seconds / 1e9 / limit_gflops",
-                          "return limit_gflops / (flop / seconds / 1e9)", "return flop / seconds / 1e9"],
-    "08-calibration-error": [
-        "return abs(confidence.mean() - correct.mean())",  # one gap over all the answers
-        BINS + f"return np.mean([abs{GAP} for b in np.unique(bin_of)])",  # bins not weighted
-        BINS + f"return sum(np.mean(bin_of == b) * {GAP} for b in np.unique(bin_of))",  # signed gaps cancel
-        BINS.replace("n_bins", "15") + f"return sum(np.mean(bin_of == b) * abs{GAP} for b in np.unique(bin_of))",
-        BINS.replace("np.ceil(confidence * n_bins).astype(int) - 1", "np.floor(confidence * n_bins).astype(int)")
-        + f"return sum(np.mean(bin_of == b) * abs{GAP} for b in np.unique(bin_of))",  # bins [b/n, (b+1)/n)
-    ],
-    "08-softmax-temperature": [
-        "return np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)",  # temperature not used
-        "scaled = logits * temperature\ne = np.exp(scaled - scaled.max(axis=1, keepdims=True))\n"
-        "return e / e.sum(axis=1, keepdims=True)",
-        "e = np.exp(logits / temperature)\nreturn e / e.sum(axis=1, keepdims=True)",  # overflows
-        "scaled = logits / temperature\ne = np.exp(scaled - scaled.max())\nreturn e / e.sum(axis=1, keepdims=True)",
-        "scaled = logits / temperature\ne = np.exp(scaled - scaled.max(axis=1, keepdims=True))\n"
-        "return e / e.sum(axis=1)",  # divides columns by the rows' sums
-        "scaled = logits / temperature\ne = np.exp(scaled - scaled.max(axis=0, keepdims=True))\n"
-        "return e / e.sum(axis=0, keepdims=True)",  # columns sum to 1
-    ],
+    "08-dropout": ["return values * keep", "return values * keep / rate", "return values * keep * (1 - rate)",
+                   "return values / (1 - rate)", "return np.where(keep, 0, values / (1 - rate))"],
+    "08-cosine-learning-rate": [
+        "return initial * (1 + np.cos(np.pi * step / decay_steps)) / 2",
+        "return initial * (1 + np.cos(np.pi * min(step, decay_steps) / decay_steps))",
+        "return initial * np.cos(np.pi * min(step, decay_steps) / decay_steps)",
+        "return initial * (1 - min(step, decay_steps) / decay_steps)",
+        "return initial * (1 + np.cos(min(step, decay_steps) / decay_steps)) / 2",
+        "return (1 + np.cos(np.pi * min(step, decay_steps) / decay_steps)) / 2"],
+    "08-receptive-field": [
+        "return sum(window for window, stride in layers)",
+        "return 1 + sum(window - 1 for window, stride in layers)",
+        "width, distance = 1, 1\nfor window, stride in layers:\n    distance *= stride\n"
+        "    width += (window - 1) * distance\nreturn width",
+        "width = 1\nfor window, stride in layers:\n    width *= window\nreturn width"],
+    "08-conv-weights": ["return kernel * kernel * filters + (filters if bias else 0)",
+                        "return kernel * kernel * in_channels * filters",
+                        "return kernel * kernel * in_channels * filters + filters",
+                        "return kernel * in_channels * filters + (filters if bias else 0)",
+                        "return kernel * kernel * in_channels * filters + (in_channels if bias else 0)"],
 }
-COPIED = {"08-dense-forward-flop": "return 100_352_000", "08-share-of-limit": "return 0.32",
-          "08-calibration-error": "return 0.011",
-          "08-softmax-temperature": "return np.array([[0.50648039, 0.30719589, 0.18632372]])"}
+COPIED = {"08-dropout": "return np.float32([1.25, 0, 3.75, 5])", "08-cosine-learning-rate": "return 0.0015",
+          "08-receptive-field": "return 8", "08-conv-weights": "return 4608"}
+
+
+def defining_cell(name: str) -> str:
+    """The source of the notebook's one code cell that assigns ``name``."""
+    found = [source(cell) for cell in cells(NOTEBOOK)
+             if cell["cell_type"] == "code" and f"\n{name} = " in "\n" + source(cell)]
+    assert len(found) == 1, name
+    return found[0]
 
 
 @pytest.fixture(scope="module")
 def namespace() -> dict:
-    """What notebook 08's exercise and check cells use, as the cells above them define it.
+    """What notebook 08's exercise and check cells use, as the cells above them define it (untrained)."""
+    import keras
 
-    An untrained network of the same architecture stands in for the original one: the checks
-    compare the learner's code with the helpers on whatever probabilities it gets.
-    """
-    from helpers.data import load_mnist, scale_pixels
-    from helpers.model import build_dense_model
+    from helpers.setup import SEED
 
-    _, (x_test, y_test) = load_mnist()
-    probabilities = build_dense_model().predict(scale_pixels(x_test[:2_000]), verbose=0)
-    epoch_flop = 60_000 * 2 * (784 * 128 + 128 * 10 + 784 * 128 + 128 * 10 + 128 * 10)
-    return {"np": np, "epoch_flop": epoch_flop, "original_probabilities": probabilities, "y_test": y_test[:2_000],
-            "confidence": probabilities.max(axis=1), "correct": probabilities.argmax(axis=1) == y_test[:2_000]}
+    defined = {"np": np, "keras": keras, "SEED": SEED}
+    with contextlib.redirect_stdout(io.StringIO()):  # the cells print what they built
+        for name in ("dropout_layer", "cosine_5_epochs", "cnn_model"):
+            exec(defining_cell(name), defined)
+    return {name: defined[name] for name in ("np", "keras", "ones", "dropout_layer", "cosine_5_epochs", "cnn_model")}
 
 
 test_every_exercise_is_tested, test_checks_fail_on_blank_wrong_and_copied_answers = (

@@ -292,7 +292,7 @@ def test_figure_outputs_carry_their_description(notebook):
 # states it, the cell that trains). The prose says "N to M seconds", "up to two [minutes]" or "one to
 # two minutes"; the stored log says each epoch's seconds ("- 6s -") or "in 74 s".
 STATED_TIMES = [("03_training", "cell-007", "cell-008"), ("03_training", "cell-017", "cell-018"),
-                ("07_going_further", "10a86c10", "56504ba3")]
+                ("08_going_further", "10a86c10", "56504ba3")]
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 
 

@@ -1,4 +1,4 @@
-"""helpers.plots: each figure shows what it claims, with a second cue besides colour (notebooks 01-07)."""
+"""helpers.plots: each figure shows what it claims, with a second cue besides colour (notebooks 01-08)."""
 
 import matplotlib as mpl
 import matplotlib.colors as mcolors
@@ -149,7 +149,7 @@ def test_curves_reject_a_curve_of_the_wrong_length():
         plots.plot_curves(np.arange(3), {"too short": np.arange(2)}, xlabel="x", ylabel="y")
 
 
-# --- notebook 05: weight images legible
+# --- notebook 06: weight images legible
 
 def test_hidden_weights_percentile_sets_a_symmetric_colour_limit_and_title():
     weights = np.linspace(-1, 1, 784 * 4).reshape(784, 4)
@@ -197,7 +197,7 @@ def test_sign_is_told_by_outlines_as_well_as_colour():
     assert "positive areas outlined in solid black, strongly negative ones in dashed white" in describe(figure)
 
 
-# --- notebook 07: convolution steps, filters, feature maps, epoch times, reliability
+# --- notebook 08: convolution steps, filters, feature maps, epoch times, reliability
 
 def test_convolution_steps_show_four_panels_with_sizes_and_the_filter_numbers():
     kernel = np.array([[-1, 0, 1]] * 3, dtype=float)

@@ -299,7 +299,7 @@ def test_the_module_documents_its_steps_in_order():
     assert positions == sorted(positions)
 
 
-# --- the figures notebook 06 draws with these steps (helpers.plots) -----------------------------
+# --- the figures notebook 07 draws with these steps (helpers.plots) -----------------------------
 
 def test_plot_preparation_steps_shows_each_step_at_its_size_with_marked_centres():
     from helpers.plots import plot_preparation_steps

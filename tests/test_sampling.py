@@ -19,7 +19,7 @@ def test_same_seed_same_sample_other_seed_other_sample():
     assert not np.array_equal(sample_one_per_digit(LABELS, seed=3), sample_one_per_digit(LABELS, seed=4))
 
 
-def test_matches_the_lines_notebook_05_shows():
+def test_matches_the_lines_notebook_06_shows():
     rng = np.random.default_rng(7)
     by_hand = [rng.choice(np.flatnonzero(LABELS == digit)) for digit in range(10)]
     np.testing.assert_array_equal(sample_one_per_digit(LABELS, seed=7), by_hand)

@@ -2,7 +2,7 @@
 
 Builds the site once (``jupyter-book build --html``, as site/README.md says; nothing is
 executed), checks every page is there and loads nothing from the internet, then serves it
-on 127.0.0.1 (a free port) and draws digits on notebook 06's page in headless Chromium:
+on 127.0.0.1 (a free port) and draws digits on notebook 07's page in headless Chromium:
 the canvas answers with no kernel, shows the top three answers and the hidden neurons'
 grid, and answers fast (a generous bound on the median of 50 drawings; the 5 ms budget
 is measured by benchmarks/canvas_latency_browser.py on an idle machine).

@@ -23,12 +23,12 @@ import notebook_code  # noqa: E402
 import seed_spread  # noqa: E402
 import training_speed  # noqa: E402
 
-NOTEBOOK_07, NOTEBOOK_08 = seed_spread.NOTEBOOK, training_speed.NOTEBOOK
+NOTEBOOK_08, NOTEBOOK_09 = seed_spread.NOTEBOOK, training_speed.NOTEBOOK
 # Every name the benchmarks take from a notebook: definitions, and names of the cells they run.
-DEFINED = {NOTEBOOK_07: ["batches", "dense_network", "train_dense"],
-           NOTEBOOK_08: ["dense_network", "batches", "EpochTimer"]}
-ASSIGNED = {NOTEBOOK_07: ["cosine_30_epochs", "cnn_model", "one_cycle", "cnn_history"],
-            NOTEBOOK_08: ["SETUPS", "original_model", "fast_model"]}
+DEFINED = {NOTEBOOK_08: ["batches", "dense_network", "train_dense"],
+           NOTEBOOK_09: ["dense_network", "batches", "EpochTimer"]}
+ASSIGNED = {NOTEBOOK_08: ["cosine_30_epochs", "cnn_model", "one_cycle", "cnn_history"],
+            NOTEBOOK_09: ["SETUPS", "original_model", "fast_model"]}
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def test_op_determinism_off_restores_the_previous_state(determinism_on):
     assert tf_config.is_op_determinism_enabled()
 
 
-@pytest.mark.parametrize("notebook", [NOTEBOOK_07, NOTEBOOK_08], ids=["07", "08"])
+@pytest.mark.parametrize("notebook", [NOTEBOOK_08, NOTEBOOK_09], ids=["07", "08"])
 def test_every_name_the_benchmarks_use_is_in_exactly_one_runnable_cell(notebook):
     cells = notebook_code.code_cells(notebook)
     for name in DEFINED[notebook]:
@@ -69,24 +69,24 @@ def test_every_name_the_benchmarks_use_is_in_exactly_one_runnable_cell(notebook)
 
 
 def test_a_missing_or_repeated_name_is_an_error_naming_the_notebook_and_the_name():
-    with pytest.raises(notebook_code.NotebookCodeError, match=r"08_faster_and_trustworthy\.ipynb.*'no_such_model'"):
-        notebook_code.run_cell(NOTEBOOK_08, "no_such_model", {})
-    with pytest.raises(notebook_code.NotebookCodeError, match=r"07_going_further\.ipynb.*'no_such_network'"):
-        notebook_code.definitions(NOTEBOOK_07, ["dense_network", "no_such_network"], {})
-    ladder = r"07_going_further\.ipynb: 'model' is assigned .* in \d+ code cells \(cells \d+, \d+"
+    with pytest.raises(notebook_code.NotebookCodeError, match=r"09_faster_and_trustworthy\.ipynb.*'no_such_model'"):
+        notebook_code.run_cell(NOTEBOOK_09, "no_such_model", {})
+    with pytest.raises(notebook_code.NotebookCodeError, match=r"08_going_further\.ipynb.*'no_such_network'"):
+        notebook_code.definitions(NOTEBOOK_08, ["dense_network", "no_such_network"], {})
+    ladder = r"08_going_further\.ipynb: 'model' is assigned .* in \d+ code cells \(cells \d+, \d+"
     with pytest.raises(notebook_code.NotebookCodeError, match=ladder):
-        notebook_code.run_cell(NOTEBOOK_07, "model", {})  # assigned by every rung of the ladder
+        notebook_code.run_cell(NOTEBOOK_08, "model", {})  # assigned by every rung of the ladder
 
 
 def test_exercise_and_plotting_cells_are_never_run():
     with pytest.raises(notebook_code.NotebookCodeError, match="exercise scaffolding"):
-        notebook_code.definitions(NOTEBOOK_07, ["dropout"], {})  # the learner writes it
+        notebook_code.definitions(NOTEBOOK_08, ["dropout"], {})  # the learner writes it
     with pytest.raises(notebook_code.NotebookCodeError, match="plotting"):
-        notebook_code.run_cell(NOTEBOOK_07, "maps", {})
+        notebook_code.run_cell(NOTEBOOK_08, "maps", {})
 
 
 def test_definitions_run_only_the_imports_and_definitions_of_their_cells():
-    namespace = notebook_code.definitions(NOTEBOOK_07, ["dense_network", "batches"], {"SEED": 7})
+    namespace = notebook_code.definitions(NOTEBOOK_08, ["dense_network", "batches"], {"SEED": 7})
     assert {"keras", "np", "tf", "dense_network", "batches"} <= namespace.keys()
     assert "x_fit" not in namespace  # the cells' try-out lines, which need the data, did not run
     assert namespace["dense_network"].__globals__ is namespace  # SEED and data are looked up here
@@ -94,12 +94,12 @@ def test_definitions_run_only_the_imports_and_definitions_of_their_cells():
 
 def test_run_cell_captures_what_the_cell_prints(capsys):
     namespace = {}
-    printed = notebook_code.run_cell(NOTEBOOK_08, "SETUPS", namespace)
+    printed = notebook_code.run_cell(NOTEBOOK_09, "SETUPS", namespace)
     assert capsys.readouterr().out == ""
     assert printed.count("\n") == len(namespace["SETUPS"]) == len(training_speed.SETUPS)
 
 
-def test_the_network_is_notebook_08s_784_128_10():
+def test_the_network_is_notebook_09s_784_128_10():
     model = training_speed.dense_network()
     assert model.count_params() == 101_770
     assert [layer.__class__.__name__ for layer in model.layers] == ["Flatten", "Dense", "Dense"]
@@ -208,7 +208,7 @@ def test_original_recipe_trains_five_epochs_of_batches_of_16_on_the_first_10000_
 
 @pytest.fixture(scope="module")
 def spread_data():
-    """Notebook 07's fit, validation and test sets, 256, 64 and 64 images."""
+    """Notebook 08's fit, validation and test sets, 256, 64 and 64 images."""
     rng = np.random.default_rng(2)
     x, y = rng.random((384, 28, 28), dtype=np.float32), rng.integers(0, 10, 384).astype(np.uint8)
     return (x[:256], y[:256]), (x[256:320], y[256:320]), (x[320:], y[320:])

@@ -63,7 +63,7 @@ def test_shares_of_a_small_sample_may_move_by_three_points():
 
 
 def test_a_difference_in_points_gets_the_sum_of_its_two_shares_tolerances():
-    # 07's ladder: "+ dropout ... -0.22 points" read -0.25 on another machine (a share's 0.022 was too little)
+    # 08's ladder: "+ dropout ... -0.22 points" read -0.25 on another machine (a share's 0.022 was too little)
     assert tolerance_mismatch("test accuracy 96.73%  -0.22 points", "test accuracy 96.70%  -0.25 points") is None
     assert within_tolerance("+0.44", "+1.40", " points") and within_tolerance("-0.22", "+0.70", " points")
     assert not within_tolerance("+0.44", "+1.50", " points") and not within_tolerance("+1.39", "-0.10", " points")

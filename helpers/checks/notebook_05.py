@@ -8,65 +8,64 @@ from __future__ import annotations
 
 import numpy as np
 
+from helpers.evaluate import confusion_matrix
 from helpers.selfcheck import check_function
 
 
-def check_pred_title(pred_title) -> None:
-    """Pred_title on made-up probabilities."""
+def check_mistakes_at(mistakes_at) -> None:
+    """Mistakes_at on made-up predictions and labels."""
     check_function(
-        pred_title,
+        mistakes_at,
         [
-            ((np.array([0.1, 0.05, 0.6, 0.25]),), "Pred: 2 (60.0%)"),
-            ((np.array([0.3, 0.7]),), "Pred: 1 (70.0%)"),
-            ((np.eye(10)[9],), "Pred: 9 (100.0%)"),
+            ((np.array([7, 2, 1, 0, 4]), np.array([7, 2, 7, 0, 9])), np.array([2, 4])),
+            ((np.array([5, 1, 1, 8]), np.array([1, 1, 1, 8])), np.array([0])),
+            ((np.array([3, 3]), np.array([3, 3])), np.array([], dtype=np.intp)),
         ],
-        praise="argmax() names the answer, and its probability is the confidence.",
+        praise="np.flatnonzero(predictions != labels) lists where the answer is wrong.",
         mistakes=[
-            (
-                lambda p: f"Pred: {p.argmax()} ({p.max():.1f})",
-                "Write the confidence as a percentage: {share:.1%} turns 0.6 into 60.0%.",
-            ),
-            (lambda p: f"Pred: {p.argmin()} ({p.min():.1%})", "That is the least likely digit."),
-            (
-                lambda p: f"Pred: {p.max()} ({p.argmax():.1%})",
-                "The answer is the position of the largest probability (argmax), the confidence its value.",
-            ),
+            (lambda p, t: p != t, "That is True/False per image: np.flatnonzero turns it into positions."),
+            (lambda p, t: np.flatnonzero(p == t), "Those are the right answers: compare with !=."),
+            (lambda p, t: p[p != t], "Those are the wrong answers themselves, not their positions."),
         ],
     )
 
 
-def check_unsure_positions(unsure_positions, fresh_probabilities) -> None:
-    """Unsure_positions on made-up probabilities and on the fresh sample."""
-    made_up = np.array([[0.95, 0.05], [0.6, 0.4], [0.1, 0.9], [0.45, 0.55]])  # confidences 0.95, 0.6, 0.9, 0.55
+def check_confusion_counts(confusion_counts, confusion, y_test, predictions) -> None:
+    """Confusion_counts on the test set and on made-up labels."""
+    made_up = (np.array([4, 4, 9, 0, 2]), np.array([9, 4, 4, 0, 3]))
     check_function(
-        unsure_positions,
-        [((made_up,), np.array([1, 3])), ((made_up, 0.6), np.array([3])), ((fresh_probabilities, 1.01), np.arange(10))],
-        praise="the confidence is each row's maximum, and np.flatnonzero lists where it is too low.",
+        confusion_counts,
+        [((y_test, predictions), confusion), (made_up, confusion_matrix(*made_up))],
+        praise="one number per (truth, answer) pair, counted with np.bincount and laid out 10 x 10.",
         mistakes=[
-            (lambda p, limit=0.9: p.max(axis=1) < limit, "np.flatnonzero turns that True/False mask into positions."),
             (
-                lambda p, limit=0.9: np.flatnonzero(p.max(axis=1) <= limit),
-                "A confidence exactly at the limit is not below it: use <.",
+                lambda t, p: np.bincount(10 * p + t, minlength=100).reshape(10, 10),
+                "Rows are the true digits: number each pair 10 * truth + answer.",
             ),
-            (lambda p, limit=0.9: np.flatnonzero(p.max(axis=1) >= limit), "Those are the sure ones."),
             (
-                lambda p, limit=0.9: np.flatnonzero(p.min(axis=1) < limit),
-                "The confidence is the largest of an image's probabilities, not the smallest.",
+                lambda t, p: np.bincount(10 * t + p, minlength=100),
+                "Lay the 100 counts out as 10 rows of 10 with reshape(10, 10).",
             ),
         ],
+        forbidden=[confusion_matrix],
+        no_loops=True,
     )
 
 
-def check_top_three(top_three) -> None:
-    """Top_three on made-up probabilities."""
-    made_up = np.array([0.05, 0.4, 0.0, 0.1, 0.3, 0.0, 0.0, 0.15, 0.0, 0.0])
+def check_precision_of(precision_of, precision, predictions, y_test) -> None:
+    """Precision_of on the test set and on made-up answers."""
+    said = np.array([3, 3, 3, 3, 5, 8, 1])  # made up: "3" four times, right twice
+    true = np.array([3, 3, 5, 8, 5, 3, 1])
     check_function(
-        top_three,
-        [((made_up,), np.array([1, 4, 7])), ((np.array([0.2, 0.1, 0.3, 0.05, 0.35]),), np.array([4, 2, 0]))],
-        praise="np.argsort orders the digits by probability; reversed, the likeliest come first.",
+        precision_of,
+        [((predictions, y_test, 3), precision), ((said, true, 3), 0.5), ((said, true, 5), 1.0)],
+        praise="precision looks only at the images the model called d.",
         mistakes=[
-            (lambda p: np.argsort(p)[:3], "Those are the least likely: argsort starts at the smallest."),
-            (lambda p: np.argsort(p)[-3:], "The right three digits, but the likeliest must come first."),
-            (lambda p: np.sort(p)[::-1][:3], "Those are probabilities; return the digits (positions)."),
+            (
+                lambda p, t, d: (p[t == d] == d).mean(),
+                "That is recall (of the real d's, the share found): start from the answers d.",
+            ),
+            (lambda p, t, d: (p == t).mean(), "That is the accuracy over all images."),
+            (lambda p, t, d: (t[p == d] == d).sum(), "That counts them: return the share."),
         ],
     )

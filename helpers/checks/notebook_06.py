@@ -7,78 +7,66 @@ out of sight, so that reading a check does not give its answer away.
 from __future__ import annotations
 
 import numpy as np
-from PIL import Image
 
-from helpers import preprocess
 from helpers.selfcheck import check_function
 
 
-def check_shrink(shrink, drawing) -> None:
-    """Shrink on made-up grids and on the drawing, against Pillow's BOX filter."""
-    box = np.asarray(Image.fromarray(drawing.astype(np.float32)).resize((28, 28), Image.Resampling.BOX), dtype=float)
+def check_pred_title(pred_title) -> None:
+    """Pred_title on made-up probabilities."""
     check_function(
-        shrink,
+        pred_title,
         [
-            ((np.arange(16.0).reshape(4, 4), 2), np.array([[2.5, 4.5], [10.5, 12.5]])),
-            ((np.arange(12.0).reshape(2, 6), 2), np.array([[3.5, 5.5, 7.5]])),
-            ((drawing, 10), box),
+            ((np.array([0.1, 0.05, 0.6, 0.25]),), "Pred: 2 (60.0%)"),
+            ((np.array([0.3, 0.7]),), "Pred: 1 (70.0%)"),
+            ((np.eye(10)[9],), "Pred: 9 (100.0%)"),
         ],
-        praise="each new pixel is the mean of the block it covers, as Pillow's BOX filter computes it.",
+        praise="argmax() names the answer, and its probability is the confidence.",
         mistakes=[
-            (lambda im, f: im[::f, ::f], "That keeps one pixel of each block: average them all."),
             (
-                lambda im, f: im.reshape(-1, f, im.shape[1] // f, f).sum(axis=(1, 3)),
-                "That adds each block up: divide by its number of pixels, or use .mean.",
+                lambda p: f"Pred: {p.argmax()} ({p.max():.1f})",
+                "Write the confidence as a percentage: {share:.1%} turns 0.6 into 60.0%.",
             ),
+            (lambda p: f"Pred: {p.argmin()} ({p.min():.1%})", "That is the least likely digit."),
             (
-                lambda im, f: im.reshape(f, -1, f, im.shape[1] // f).mean(axis=(0, 2)),
-                "That averages far-apart pixels: reshape to (rows, factor, columns, factor).",
+                lambda p: f"Pred: {p.max()} ({p.argmax():.1%})",
+                "The answer is the position of the largest probability (argmax), the confidence its value.",
             ),
         ],
     )
 
 
-def check_pad_to_square(pad_to_square, cropped) -> None:
-    """Pad_to_square on made-up images and on the crop of the drawing."""
-    wide, tall = np.ones((2, 5), dtype=np.uint8), np.full((3, 2), 0.5)
+def check_unsure_positions(unsure_positions, fresh_probabilities) -> None:
+    """Unsure_positions on made-up probabilities and on the fresh sample."""
+    made_up = np.array([[0.95, 0.05], [0.6, 0.4], [0.1, 0.9], [0.45, 0.55]])  # confidences 0.95, 0.6, 0.9, 0.55
     check_function(
-        pad_to_square,
-        [
-            ((wide,), np.pad(wide, ((1, 2), (0, 0)))),
-            ((tall,), np.pad(tall, ((0, 0), (0, 1)))),
-            ((cropped,), np.pad(cropped, ((0, 0), (13, 14)))),
-        ],
-        praise="the longer side sets the square, and the padding is shared between both sides.",
+        unsure_positions,
+        [((made_up,), np.array([1, 3])), ((made_up, 0.6), np.array([3])), ((fresh_probabilities, 1.01), np.arange(10))],
+        praise="the confidence is each row's maximum, and np.flatnonzero lists where it is too low.",
         mistakes=[
+            (lambda p, limit=0.9: p.max(axis=1) < limit, "np.flatnonzero turns that True/False mask into positions."),
             (
-                lambda image: np.pad(
-                    image, ((0, max(image.shape) - image.shape[0]), (0, max(image.shape) - image.shape[1]))
-                ),
-                "Put the image in the middle: half of the black rows (or columns) go on each side.",
+                lambda p, limit=0.9: np.flatnonzero(p.max(axis=1) <= limit),
+                "A confidence exactly at the limit is not below it: use <.",
             ),
-            (lambda image: image, "The image must become a square: pad its shorter side."),
+            (lambda p, limit=0.9: np.flatnonzero(p.max(axis=1) >= limit), "Those are the sure ones."),
+            (
+                lambda p, limit=0.9: np.flatnonzero(p.min(axis=1) < limit),
+                "The confidence is the largest of an image's probabilities, not the smallest.",
+            ),
         ],
     )
 
 
-def check_bright_ink(bright_ink, grey, x_test) -> None:
-    """Bright_ink on the photo's grey levels, on an MNIST digit and on a made-up picture."""
-    made_up = np.array([[200, 200, 200], [200, 50, 125]], dtype=np.uint8)
+def check_top_three(top_three) -> None:
+    """Top_three on made-up probabilities."""
+    made_up = np.array([0.05, 0.4, 0.0, 0.1, 0.3, 0.0, 0.0, 0.15, 0.0, 0.0])
     check_function(
-        bright_ink,
-        [
-            ((made_up,), np.array([[0, 0, 0], [0, 1, 0.5]])),
-            ((255 - x_test[0],), x_test[0] / 255),
-            ((grey,), 1 - preprocess.rescale(grey)),
-        ],
-        praise="stretched by its own darkest and lightest values, then turned round: ink 1, paper 0.",
+        top_three,
+        [((made_up,), np.array([1, 4, 7])), ((np.array([0.2, 0.1, 0.3, 0.05, 0.35]),), np.array([4, 2, 0]))],
+        praise="np.argsort orders the digits by probability; reversed, the likeliest come first.",
         mistakes=[
-            (lambda picture: 1 - picture / 255, "Stretch its own darkest..lightest values, not 0..255."),
-            (
-                lambda picture: (picture - picture.min()) / (picture.max() - picture.min()),
-                "Now the ink is 0 and the paper 1: turn it round.",
-            ),
-            (lambda picture: picture.max() - picture, "Divide by lightest - darkest, so the ink is 1."),
+            (lambda p: np.argsort(p)[:3], "Those are the least likely: argsort starts at the smallest."),
+            (lambda p: np.argsort(p)[-3:], "The right three digits, but the likeliest must come first."),
+            (lambda p: np.sort(p)[::-1][:3], "Those are probabilities; return the digits (positions)."),
         ],
-        forbidden=[preprocess.rescale],
     )

@@ -6,119 +6,106 @@ out of sight, so that reading a check does not give its answer away.
 
 from __future__ import annotations
 
+import keras
 import numpy as np
 
-from helpers.calibration import expected_calibration_error, logits_from_probabilities, softmax
 from helpers.selfcheck import check_function
 
 
-def check_dense_forward_flop(dense_forward_flop) -> None:
-    """Dense_forward_flop for the hidden layer and for made-up layer sizes."""
-    check_function(
-        dense_forward_flop,
-        [((500, 784, 128), 100_352_000), ((3, 5, 7), 210), ((16, 128, 10), 40_960)],
-        praise="(n x k) @ (k x m) is n * k * m multiply-adds, and each is 2 FLOP.",
-        mistakes=[
-            (
-                lambda batch_size, inputs, units: batch_size * inputs * units,
-                "That counts multiply-adds: each one is 2 FLOP, a multiplication and an addition.",
-            ),
-            (
-                lambda batch_size, inputs, units: 2 * inputs * units,
-                "That is the work for one image: every image of the batch costs as much.",
-            ),
-            (
-                lambda batch_size, inputs, units: 6 * batch_size * inputs * units,
-                "That is the 3 x 2 rule for a whole training step; the forward pass alone is 2 FLOP per "
-                "weight per image.",
-            ),
-        ],
-    )
-
-
-def check_share_of_limit(share_of_limit, epoch_flop) -> None:
-    """Share_of_limit on made-up runs."""
-    check_function(
-        share_of_limit,
-        [
-            ((24.5e9, 0.5, 98.0), 0.5),
-            ((6e9, 2.0, 12.0), 0.25),
-            ((epoch_flop, 0.44, 171.0), epoch_flop / 0.44 / 1e9 / 171),
-        ],
-        praise="flop / seconds / 1e9 is the rate in GFLOP/s; divided by the limit, it is the share reached.",
-        mistakes=[
-            (
-                lambda flop, seconds, limit_gflops: flop / seconds / limit_gflops,
-                "That compares FLOP per second with GFLOP per second: divide by 1e9 first.",
-            ),
-            (
-                lambda flop, seconds, limit_gflops: flop * seconds / 1e9 / limit_gflops,
-                "A rate is work divided by time: flop / seconds.",
-            ),
-            (
-                lambda flop, seconds, limit_gflops: limit_gflops / (flop / seconds / 1e9),
-                "That is the limit as a share of the rate achieved: turn the division around.",
-            ),
-        ],
-    )
-
-
-def check_calibration_error(calibration_error, confidence, correct, original_probabilities, y_test) -> None:
-    """Calibration_error against the helper on the test answers, and on made-up answers."""
-
-    def bin_table(confidence, correct, n_bins):  # each filled bin: its share of the answers, accuracy - confidence
-        bin_of = np.clip(np.ceil(confidence * n_bins).astype(int) - 1, 0, n_bins - 1)
-        return np.array(
-            [
-                (np.mean(bin_of == b), correct[bin_of == b].mean() - confidence[bin_of == b].mean())
-                for b in np.unique(bin_of)
-            ]
-        ).T
-
+def check_dropout(dropout, dropout_layer, ones) -> None:
+    """Dropout against Keras' Dropout layer and on made-up values."""
+    keras_output = dropout_layer(ones, training=True).numpy()
     made_up = [
-        ([0.75, 0.75, 0.5, 0.5], [1, 1, 1, 0], 10, 0.125),
-        ([1.0, 1.0, 0.85, 0.3], [1, 0, 1, 0], 2, 0.2875),
-        ([0.9, 0.9, 0.5, 0.49], [1, 0, 1, 1], 2, 0.4525),
+        ((np.float32([[2, -1, 0.5, 4]]), np.array([[True, False, True, True]]), 0.5), np.float32([[4, 0, 1, 8]])),
+        ((np.float32([3, 1, 2]), np.array([False, True, True]), 0.75), np.float32([0, 4, 8])),
     ]
     check_function(
-        calibration_error,
-        [((np.array(c), np.array(r) == 1, n), ece) for c, r, n, ece in made_up]
-        + [
-            ((confidence.astype("float64"), correct, n), expected_calibration_error(original_probabilities, y_test, n))
-            for n in (15, 10)
-        ],
-        praise="each bin's gap between accuracy and confidence, weighted by its share of the answers.",
+        dropout,
+        [((ones, keras_output != 0, 0.2), keras_output)] + made_up,
+        praise="the kept values are divided by the share kept, 1 - rate, and the others are 0, as in Keras.",
         mistakes=[
-            (lambda c, r, n: np.mean(np.abs(bin_table(c, r, n)[1])), "Weight each bin by its share of the answers."),
-            (
-                lambda c, r, n: np.sum(np.prod(bin_table(c, r, n), axis=0)),
-                "Add the gaps' sizes (abs): overconfident and underconfident bins must not cancel out.",
-            ),
+            (lambda values, keep, rate: values * keep, "Scale the kept values up by 1 / (1 - rate)."),
+            (lambda values, keep, rate: values * keep / rate, "Divide by the share kept, 1 - rate."),
+            (lambda values, keep, rate: values * keep * (1 - rate), "Kept values must grow."),
+            (lambda values, keep, rate: values / (1 - rate), "Values where keep is False must become 0."),
         ],
-        forbidden=[expected_calibration_error],
     )
 
 
-def check_softmax_with_temperature(softmax_with_temperature, original_probabilities) -> None:
-    """Softmax_with_temperature against the helper on made-up and real logits."""
-    made_up = np.array([[2.0, 1.0, 0.0], [1000.0, 0.0, 0.0], [0.0, 0.0, 3.0]])
-    real = logits_from_probabilities(original_probabilities[:50])
-    with np.errstate(over="ignore", invalid="ignore"):  # no NumPy warnings: the check says in words what is wrong
-        check_function(
-            softmax_with_temperature,
-            [
-                ((made_up[:1], 2.0), softmax(made_up[:1], 2.0)),
-                ((made_up, 0.5), softmax(made_up, 0.5)),
-                ((real, 1.5), softmax(real, 1.5)),
-            ],
-            praise="divide by T, subtract each row's largest, exponentiate and divide by the row's sum.",
-            mistakes=[
-                (lambda z, t: softmax(z), "The temperature is not used: divide the logits by it."),
-                (lambda z, t: softmax(z, 1 / t), "Divide the logits by the temperature, not multiply."),
-                (
-                    lambda z, t: softmax((z / t).T).T,
-                    "Each row (one image) must sum to 1: sum along axis=1 with keepdims=True.",
-                ),
-            ],
-            forbidden=[softmax],
-        )
+def check_cosine_learning_rate(cosine_learning_rate, cosine_5_epochs) -> None:
+    """Cosine_learning_rate against Keras' CosineDecay, on this notebook's schedule and another."""
+    made_up = keras.optimizers.schedules.CosineDecay(0.5, decay_steps=100)
+    cases = [((step, 3e-3, 5 * 211), cosine_5_epochs(step)) for step in (0, 300, 527, 5 * 211)]
+    cases += [((step, 0.5, 100), made_up(step)) for step in (25, 60, 150)]
+    check_function(
+        cosine_learning_rate,
+        [(arguments, round(float(rate), 8)) for arguments, rate in cases],
+        praise="from the initial rate down to 0 along half a cosine, then 0: Keras' CosineDecay.",
+        mistakes=[
+            (
+                lambda step, initial, decay_steps: initial * (1 + np.cos(np.pi * step / decay_steps)) / 2,
+                "After decay_steps steps the rate stays at 0: use min(step, decay_steps).",
+            ),
+            (
+                lambda step, initial, decay_steps: initial * (1 + np.cos(np.pi * step / decay_steps)),
+                "1 + cos(...) starts at 2: divide by 2 so that the rate starts at initial.",
+            ),
+            (
+                lambda step, initial, decay_steps: initial * np.cos(np.pi * step / decay_steps),
+                "The cosine alone falls to -1: (1 + cos(...)) / 2 falls from 1 to 0.",
+            ),
+            (
+                lambda step, initial, decay_steps: initial * (1 - step / decay_steps),
+                "That falls along a straight line; the schedule follows a cosine.",
+            ),
+        ],
+        forbidden=[keras.optimizers.schedules.CosineDecay.__call__],
+    )
+
+
+def check_receptive_field(receptive_field) -> None:
+    """Receptive_field on conv 3x3 -> pool 2x2 -> conv 3x3 and on made-up stacks of layers."""
+    check_function(
+        receptive_field,
+        [
+            (([(3, 1), (2, 2), (3, 1)],), 8),
+            (([(3, 1)],), 3),
+            (([(5, 1), (2, 2), (5, 1)],), 14),
+            (([(2, 2), (2, 2), (3, 1)],), 12),
+            (([],), 1),
+        ],
+        praise="3 pixels, +1 for the pooling's second column, +2 x 2 for the next filter's extra columns.",
+        mistakes=[
+            (
+                lambda layers: sum(window for window, stride in layers),
+                "Adding up the windows gives 8 only by chance: a layer adds (window - 1) × the distance.",
+            ),
+            (
+                lambda layers: 1 + sum(window - 1 for window, stride in layers),
+                "After a stride of 2 the inputs are further apart: multiply (window - 1) by the distance.",
+            ),
+            (lambda layers: 8, "8 is the answer for one stack only: compute it from the layers given."),
+        ],
+    )
+
+
+def check_conv_weights(conv_weights, cnn_model) -> None:
+    """Conv_weights on the CNN's four convolutions and on made-up layers."""
+    real = {
+        "conv1": (3, 1, 16, True),
+        "conv2": (3, 16, 32, False),
+        "conv3a": (3, 32, 48, False),
+        "conv3b": (3, 48, 48, False),
+    }
+    cases = [(settings, cnn_model.get_layer(name).count_params()) for name, settings in real.items()]
+    check_function(
+        conv_weights,
+        cases + [((5, 3, 8, True), 608), ((1, 4, 2, False), 8), ((2, 7, 1, True), 29)],
+        praise="each filter holds kernel × kernel weights per input channel, plus its bias if it has one.",
+        mistakes=[
+            (lambda k, c, f, b: k * k * f + f * b, "Each filter spans all in_channels input channels."),
+            (lambda k, c, f, b: k * k * c * f, "A layer with bias=True adds one bias per filter."),
+            (lambda k, c, f, b: k * k * c * f + f, "A layer with bias=False has no biases."),
+            (lambda k, c, f, b: k * c * f + f * b, "A filter is kernel × kernel: square the kernel."),
+        ],
+    )

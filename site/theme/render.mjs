@@ -5,7 +5,7 @@
 //
 // Every link is relative (page.html, build/..., canvas/...), so the site works at any
 // address: GitHub Pages' /<repository>/, a local server, or a folder opened from disk.
-// On notebook 06's page the draw-a-digit canvas replaces the stored widget output and
+// On notebook 07's page the draw-a-digit canvas replaces the stored widget output and
 // runs with no kernel: helpers/canvas.js + helpers/mnist.js with site/canvas/dense_full.bin.
 import fs from "node:fs";
 import path from "node:path";
