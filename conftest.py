@@ -6,7 +6,7 @@
    MNIST_MODELS_DIR (which helpers.model reads), so pytest-xdist's workers, every notebook kernel
    and every test use it, and none reads, trains over or deletes the learner's models/. The folder
    is removed when the run ends. When the run includes a notebook that loads the series' network
-   (04, 05, 06 or 08), the main process starts training it there (notebook 03's recipe, about 40 s)
+   (05, 06, 07 or 09), the main process starts training it there (notebook 03's recipe, about 40 s)
    in a process of its own, so that they load it as they do on a learner's machine after 03. The
    workers meanwhile run the files that need no trained network (MODEL_FREE); before any other
    test they wait until it is saved.
@@ -68,9 +68,10 @@ except BaseException:
 (folder / {READY!r}).touch()
 """
 # Files whose tests neither load nor train the series' network: the workers run them while it trains.
-MODEL_FREE = ("notebooks/01_", "notebooks/02_", "notebooks/03_", "notebooks/08_", "tests/test_hub.py",
-              "tests/test_model.py", "tests/test_site.py", "tests/test_accessibility.py", "tests/test_exercises_",
-              "tests/test_validation.py", "tests/test_style.py", "tests/test_learner_edition.py")
+MODEL_FREE = ("notebooks/01_", "notebooks/02_", "notebooks/03_", "notebooks/04_", "notebooks/08_",
+              "tests/test_hub.py", "tests/test_model.py", "tests/test_site.py", "tests/test_accessibility.py",
+              "tests/test_exercises_", "tests/test_validation.py", "tests/test_style.py",
+              "tests/test_learner_edition.py")
 MODEL_WAIT_LIMIT = 900  # seconds; training takes about 40 on a quiet 2-core machine
 
 

@@ -550,3 +550,45 @@ def plot_epoch_times(seconds: Mapping[str, float], limit_seconds: float, *,
     return attach(figure, f"Horizontal bar chart, {title}: seconds per epoch on a log scale, one bar per set-up "
                   f"({series(list(seconds))}), each labelled with its time and the share of the machine's limit it "
                   "reaches; the fastest in blue, the others grey; a dashed vermillion line marks the limit.")
+
+
+def plot_learning_rate_sweep(losses: Mapping[str, Sequence[float]], *, chance_loss: float | None = None,
+                             title: str = "") -> Figure:
+    """Training loss after each step, one line per named learning rate (notebook 04).
+
+    Lines differ by style and marker as well as colour. The axis stops at three times
+    ``chance_loss`` (the loss of a blind guess, drawn dotted), so that the useful runs stay
+    readable: a run that goes higher, or overflows (inf or NaN), is drawn along the top edge
+    from there, and a note says how high it went.
+    """
+    figure, axes = new_figure(width=8, height=3.8)
+    ax = axes[0, 0]
+    curves = {name: np.asarray(curve, float) for name, curve in losses.items()}
+    highest = max(float(np.nanmax(np.where(np.isinf(curve), np.nan, curve))) for curve in curves.values())
+    top = min(1.05 * highest, 3 * chance_loss) if chance_loss else 1.05 * highest
+    line_styles, markers = ["-", "--", "-.", ":"], ["o", "s", "^", "D"]
+    style_names, marker_names = ["solid", "dashed", "dash-dotted", "dotted"], ["circles", "squares", "triangles",
+                                                                              "diamonds"]
+    lines, notes = [], []
+    for index, (name, curve) in enumerate(curves.items()):
+        steps = np.arange(1, len(curve) + 1)
+        above = ~(curve <= top)  # higher than the axis, inf or NaN
+        ax.plot(steps, np.where(above, top, curve), line_styles[index % 4], linewidth=1.6, marker=markers[index % 4],
+                markevery=max(1, len(curve) // 8), label=name, clip_on=False)
+        lines.append(f"{name} ({style_names[index % 4]} with {marker_names[index % 4]}) ending at "
+                     f"{number(curve[-1])}")
+        if above.any():
+            peak = float(np.nanmax(np.where(np.isinf(curve), np.nan, curve)))
+            overflow = ", and overflows to infinity" if (~np.isfinite(curve)).any() else ""
+            note = f"{name}: off the chart, up to {peak:.0f}{overflow}"
+            notes.append(note)
+            ax.annotate(note, (steps[above][0], top), textcoords="offset points", xytext=(12, -14), fontsize="small")
+    guess = ""
+    if chance_loss is not None:
+        ax.axhline(chance_loss, color=GREY, linestyle=":", linewidth=2, label=f"blind guess ({chance_loss:.2f})")
+        guess = f"; a dotted grey line marks a blind guess's loss, {chance_loss:.2f}"
+    ax.set(xlabel="training step (one batch each)", ylabel="loss on the batch", ylim=(0, top), title=title)
+    ax.legend(loc="center right", fontsize="small")
+    return attach(figure, f"Line chart{': ' + title if title else ''}. Across: the training step, from 1 to "
+                  f"{max(len(curve) for curve in curves.values()):,}; up: the loss on the batch. "
+                  f"{sentence(series(lines))}{guess}." + (f" {sentence(series(notes))}." if notes else ""))

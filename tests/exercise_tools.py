@@ -21,6 +21,8 @@ from helpers.selfcheck import NotYet
 
 MARKERS = re.compile(r"### (BEGIN|END) (SOLUTION|HIDDEN TESTS)")
 WORKED = re.compile(r"[ \t]*### BEGIN SOLUTION\n(.*?)[ \t]*### END SOLUTION[ \t]*", re.S)
+# A cell after an exercise that runs the learner's function (04 trains with them): tagged, and said in the prose.
+USES_YOUR_FUNCTIONS_TAG = "uses-your-functions"
 
 
 def notebook(prefix: str) -> Path:

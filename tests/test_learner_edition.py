@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from exercise_tools import exercises, nbgrader_meta, source, worked_answer
+from exercise_tools import USES_YOUR_FUNCTIONS_TAG, exercises, nbgrader_meta, source, worked_answer
 
 from classroom import learner
 from classroom.course import CODE_STUB, series_notebooks
@@ -41,8 +41,8 @@ def test_the_up_to_date_test_notices_a_change(tmp_path):
     first = tmp_path / FULL[0].name
     first.write_text(first.read_text(encoding="utf-8").replace("Your turn 1", "Your turn one"), encoding="utf-8")
     assert learner.differences(tmp_path) == [FULL[0].name]
-    (tmp_path / "09_extra.ipynb").write_text("{}", encoding="utf-8")
-    assert learner.differences(tmp_path) == [FULL[0].name, "09_extra.ipynb"]
+    (tmp_path / "10_extra.ipynb").write_text("{}", encoding="utf-8")
+    assert learner.differences(tmp_path) == [FULL[0].name, "10_extra.ipynb"]
 
 
 @pytest.mark.parametrize("full", FULL, ids=[path.stem for path in FULL])
@@ -106,18 +106,27 @@ def test_a_solution_cell_folds_in_every_renderer():
 def test_no_cell_after_an_exercise_calls_the_learners_function(full):
     """Run All on a blank learner notebook reaches the end with every later cell right: none uses an answer.
 
-    A cell that needs a learner's answer would have to say so plainly in the prose; today none does,
-    and this keeps it so (the exercise's own cell and its check call it, nothing else).
+    A cell that needs a learner's answer must say so: it carries the tag ``uses-your-functions``, and
+    the prose before the first such cell says plainly that it stops while the function is blank (04,
+    whose later cells train with the learner's own backpropagation). Otherwise only the exercise's own
+    cell, its check and a later exercise's worked answer (blank in the learner edition) call it.
     """
-    code = [cell for cell in json.loads(full.read_text(encoding="utf-8"))["cells"] if cell["cell_type"] == "code"]
+    cells = json.loads(full.read_text(encoding="utf-8"))["cells"]
+    code = [cell for cell in cells if cell["cell_type"] == "code"]
+    tagged = [USES_YOUR_FUNCTIONS_TAG in cell["metadata"].get("tags", []) for cell in code]
     for grade_id, (solution, check) in exercises(full).items():
         name = re.search(r"^def (\w+)\(", source(solution), re.M).group(1)
         call = re.compile(rf"(?<![\w.]){name}\s*\(")
         ids = [nbgrader_meta(cell).get("grade_id") for cell in code]
         start, checked = ids.index(grade_id), ids.index(nbgrader_meta(check)["grade_id"])
         users = [source(cell)[:60] for index, cell in enumerate(code)
-                 if index > start and index != checked and call.search(source(cell))]
+                 if index > start and index != checked and call.search(source(cell)) and not tagged[index]
+                 and not nbgrader_meta(cell).get("solution")]
         assert users == [], f"{grade_id}: these cells call the learner's {name}: {users}"
+    if any(tagged):
+        first = cells.index(code[tagged.index(True)])
+        before = " ".join(" ".join(source(cell).split()) for cell in cells[:first] if cell["cell_type"] == "markdown")
+        assert "Run All stops here" in before, "say plainly, before the first cell that runs a learner's function"
 
 
 @pytest.mark.parametrize("full", FULL, ids=[path.stem for path in FULL])

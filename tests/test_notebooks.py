@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from exercise_tools import USES_YOUR_FUNCTIONS_TAG
 
 from helpers.setup import REPOSITORY
 
@@ -23,7 +24,8 @@ MAX_CODE_LINES = 15
 IGNORE_TAG = "nbval-ignore-output"  # nbval shows the output but does not compare it
 TOLERANCE_TAG = "depends-on-training"  # numbers compared within tests/nbval_tolerance.py's tolerances
 SMALL_SAMPLE_TAG = "small-sample"  # with TOLERANCE_TAG: shares measured on a few hundred images
-KNOWN_TAGS = {IGNORE_TAG, TOLERANCE_TAG, SMALL_SAMPLE_TAG, "hide-input"}  # hide-input: folded on the website
+# hide-input: folded on the website; uses-your-functions: runs functions the learner wrote (04)
+KNOWN_TAGS = {IGNORE_TAG, TOLERANCE_TAG, SMALL_SAMPLE_TAG, USES_YOUR_FUNCTIONS_TAG, "hide-input"}
 REQUIRED_HEADINGS = ["Learning objectives", "Estimated time", "Prerequisites", "Summary", "Glossary",
                      "Exercises", "Discussion"]
 

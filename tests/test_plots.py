@@ -445,3 +445,25 @@ def test_confusion_matrix_description_counts_the_diagonal():
     assert "900 of 1,000 images on the diagonal (90.0% right)" in describe(plots.plot_confusion_matrix(matrix))
     np.fill_diagonal(matrix, 0)
     assert "the diagonal is empty: 100 mistakes in all" in describe(plots.plot_confusion_matrix(matrix, title="M"))
+
+
+# --- notebook 04: the learning-rate sweep
+
+def test_the_sweep_figure_keeps_the_good_runs_readable_and_says_where_one_went_off_the_chart():
+    steps = np.arange(1, 101)
+    slow, good = 2.3 - steps / 200, 2.3 * np.exp(-steps / 10) + 0.2
+    diverging = np.full(100, 2.31)
+    diverging[3], diverging[5] = np.inf, 40.0
+    figure = plots.plot_learning_rate_sweep({"learning rate 0.005": slow, "learning rate 0.5": good,
+                                             "learning rate 5.0": diverging}, chance_loss=np.log(10))
+    ax = figure.axes[0]
+    assert np.isclose(ax.get_ylim()[1], 3 * np.log(10))  # not 40: the two useful runs stay readable
+    assert [line.get_label() for line in ax.get_lines()][:3] == ["learning rate 0.005", "learning rate 0.5",
+                                                                 "learning rate 5.0"]
+    notes = [text.get_text() for text in ax.texts]
+    assert notes == ["learning rate 5.0: off the chart, up to 40, and overflows to infinity"]
+    drawn = ax.get_lines()[2].get_ydata()
+    assert np.all(np.isfinite(drawn)) and drawn.max() <= 3 * np.log(10)
+    text = describe(figure)
+    assert text.startswith("Line chart") and "learning rate 5.0 (dash-dotted with triangles)" in text
+    assert "off the chart" in text and "blind guess's loss, 2.30" in text

@@ -34,8 +34,8 @@ from helpers.widgets import load_example_strokes
 
 browser = browser_support.browser  # the shared Chromium fixture
 
-NOTEBOOK_PAGES = ["loading-the-data", "building-the-model", "training", "evaluating", "visualising-predictions",
-                  "draw-your-own-digit", "going-further", "faster-and-trustworthy"]
+NOTEBOOK_PAGES = ["loading-the-data", "building-the-model", "training", "backpropagation", "evaluating",
+                  "visualising-predictions", "draw-your-own-digit", "going-further", "faster-and-trustworthy"]
 DRAWN_DIGITS = ("2", "4", "7")
 LATENCY_BOUND_MS = 25  # generous: a loaded 2-core machine; the budget on an idle one is 5 ms
 ANSWER = re.compile(r"^Prediction: \d \(\d{1,3}\.\d% sure\)$")

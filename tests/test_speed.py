@@ -56,7 +56,7 @@ def test_op_determinism_off_restores_the_previous_state(determinism_on):
     assert tf_config.is_op_determinism_enabled()
 
 
-@pytest.mark.parametrize("notebook", [NOTEBOOK_08, NOTEBOOK_09], ids=["07", "08"])
+@pytest.mark.parametrize("notebook", [NOTEBOOK_08, NOTEBOOK_09], ids=["08", "09"])
 def test_every_name_the_benchmarks_use_is_in_exactly_one_runnable_cell(notebook):
     cells = notebook_code.code_cells(notebook)
     for name in DEFINED[notebook]:

@@ -54,7 +54,7 @@ def test_real_changes_fail(stored, fresh):
 
 
 def test_shares_of_a_small_sample_may_move_by_three_points():
-    # 04 with seed 7 on Colab's stack: one digit's mean confidence 0.974 read 0.953, its precision 0.964 read 0.986
+    # 05 with seed 7 on Colab's stack: one digit's mean confidence 0.974 read 0.953, its precision 0.964 read 0.986
     assert not within_tolerance("0.974", "0.953") and within_tolerance("0.974", "0.953", small_sample=True)
     assert within_tolerance("0.964", "0.986", small_sample=True)
     assert not within_tolerance("92.0%", "90.9%") and within_tolerance("92.0%", "90.9%", small_sample=True)
@@ -81,7 +81,7 @@ def test_a_measured_seed_spread_widens_a_numbers_tolerance_but_never_a_small_cou
 
 
 def test_whitespace_never_matters():
-    # 04: a NumPy array pads a number with fewer digits, and wraps its lines at another place
+    # 05: a NumPy array pads a number with fewer digits, and wraps its lines at another place
     assert tolerance_mismatch("[0.966 0.981 0.97 ]", "[0.97  0.98  0.966]") is None
     assert tolerance_mismatch("array([0.981, 0.97 ,\n       0.95 ])", "array([0.98 , 0.966, 0.95 ])") is None
     assert tolerance_mismatch("neurons: [87 69  1]", "neurons: [87  69 1]") is None

@@ -25,7 +25,7 @@ IMAGE = "quay.io/jupyter/tensorflow-notebook"  # Jupyter's own image with Tensor
 IMAGE_TAG = "python-3.12"
 
 # Per student, from measured figures (benchmarks/kernel_memory.py; notebooks/TEACHING.md, "A class
-# JupyterHub"): a notebook's kernel peaks at 0.86 GB (04) to 1.6 GB (08: timing fit on NumPy
+# JupyterHub"): a notebook's kernel peaks at 0.86 GB (05) to 1.6 GB (09: timing fit on NumPy
 # arrays), TensorFlow included; the Jupyter server beside it takes about 150 MB (tests/test_hub.py
 # prints what three take).
 MEASURED_KERNEL_MB = 1563
