@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one way notebook outputs are produced: run each notebook top to bottom in a fresh
 # kernel and store what it printed. Usage: scripts/refresh_notebooks.sh [notebook ...]
-# (default: every notebook, in order, so 03 saves the model that 04 onwards load).
+# (default: every notebook, in order, so 03 saves the model that 05 onwards load).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 unset MPLBACKEND COLUMNS LINES  # they change stored outputs; the tests unset them too

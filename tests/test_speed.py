@@ -215,7 +215,7 @@ def spread_data():
 
 
 @pytest.mark.parametrize("name", ["dense", "cnn"])
-def test_seed_spread_trains_07s_networks_with_the_seed_it_is_given(name, spread_data, capsys):
+def test_seed_spread_trains_08s_networks_with_the_seed_it_is_given(name, spread_data, capsys):
     namespace = seed_spread.recipe(name, 7, spread_data)
     model = namespace[seed_spread.RECIPES[name][1]]
     seeded = [layer for layer in model.layers if layer.__class__.__name__ in ("RandomTranslation", "Dropout")]
