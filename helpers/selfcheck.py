@@ -76,6 +76,27 @@ def not_yet(sentence: str) -> None:
     print(f"✗ Not yet. {sentence}")
 
 
+@contextlib.contextmanager
+def needs_your_functions() -> Iterator[None]:
+    """Run a cell's code that calls functions the learner wrote; if one is not ready, say so and go on.
+
+    In a learner's kernel an error inside the block (a function still blank, or wrong enough to fail)
+    prints one "✗ Not yet." line instead of a traceback, so Run All goes on to the last cell; the
+    cell can be run again once the checks above pass. Under grading, in tests and in scripts the
+    error is raised as it is::
+
+        with needs_your_functions():
+            losses = train(network, learning_rate=0.5, epochs=3)
+    """
+    try:
+        yield
+    except Exception as error:
+        if failing_checks_stop():
+            raise
+        print(f"✗ Not yet. This cell runs your functions from above, and one of them is not ready "
+              f"({type(error).__name__}: {error}). Once every check above says ✓, run this cell again.")
+
+
 def _reporting(check: Callable) -> Callable:
     """A graded check whose :class:`NotYet` is reported by :func:`not_yet`: printed in a learner's kernel."""
 

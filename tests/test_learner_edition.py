@@ -6,10 +6,12 @@ the Binder link and the website's "Open in Colab" open it.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
 
+import nbformat
 import pytest
 from exercise_tools import USES_YOUR_FUNCTIONS_TAG, exercises, nbgrader_meta, source, worked_answer
 
@@ -106,10 +108,11 @@ def test_a_solution_cell_folds_in_every_renderer():
 def test_no_cell_after_an_exercise_calls_the_learners_function(full):
     """Run All on a blank learner notebook reaches the end with every later cell right: none uses an answer.
 
-    A cell that needs a learner's answer must say so: it carries the tag ``uses-your-functions``, and
-    the prose before the first such cell says plainly that it stops while the function is blank (04,
-    whose later cells train with the learner's own backpropagation). Otherwise only the exercise's own
-    cell, its check and a later exercise's worked answer (blank in the learner edition) call it.
+    A cell that needs a learner's answer must say so: it carries the tag ``uses-your-functions``, runs
+    that code inside ``with needs_your_functions():`` (one "✗ Not yet" line instead of an error while a
+    function is blank), and the prose before the first such cell says so plainly (04, whose later cells
+    train with the learner's own backpropagation). Otherwise only the exercise's own cell, its check and
+    a later exercise's worked answer (blank in the learner edition) call it.
     """
     cells = json.loads(full.read_text(encoding="utf-8"))["cells"]
     code = [cell for cell in cells if cell["cell_type"] == "code"]
@@ -126,7 +129,57 @@ def test_no_cell_after_an_exercise_calls_the_learners_function(full):
     if any(tagged):
         first = cells.index(code[tagged.index(True)])
         before = " ".join(" ".join(source(cell).split()) for cell in cells[:first] if cell["cell_type"] == "markdown")
-        assert "Run All stops here" in before, "say plainly, before the first cell that runs a learner's function"
+        assert "`with needs_your_functions():`" in before, "say so plainly, before the first cell that runs them"
+        names = learners_functions_and_their_callers(full, code)
+        unguarded = [source(cell)[:60] for cell, needs in zip(code, tagged) if needs and unguarded_calls(cell, names)]
+        assert unguarded == [], f"cells that run the learner's functions outside needs_your_functions: {unguarded}"
+
+
+def learners_functions_and_their_callers(full: Path, code: list[dict]) -> set[str]:
+    """The functions the learner writes, and the notebook's functions that call them (04's ``train``)."""
+    names = {re.search(r"^def (\w+)\(", source(solution), re.M).group(1) for solution, _ in exercises(full).values()}
+    definitions = [node for cell in code for node in ast.parse(source(cell)).body if isinstance(node, ast.FunctionDef)]
+    while True:
+        callers = {definition.name for definition in definitions if any(
+            isinstance(node, ast.Call) and getattr(node.func, "id", None) in names for node in ast.walk(definition))}
+        if callers <= names:
+            return names
+        names |= callers
+
+
+def unguarded_calls(cell: dict, names: set[str]) -> list[str]:
+    """The learner's functions this cell calls when it runs, outside ``with needs_your_functions():``."""
+    calls = []
+    for statement in ast.parse(source(cell)).body:
+        if isinstance(statement, ast.FunctionDef):
+            continue  # a definition runs nothing yet
+        if isinstance(statement, ast.With) and any(
+                isinstance(item.context_expr, ast.Call) and getattr(item.context_expr.func, "id", "") ==
+                "needs_your_functions" for item in statement.items):
+            continue
+        calls += [node.func.id for node in ast.walk(statement)
+                  if isinstance(node, ast.Call) and getattr(node.func, "id", None) in names]
+    return calls
+
+
+@pytest.mark.slow
+def test_run_all_on_a_blank_learner_notebook_whose_cells_use_its_functions_reaches_the_end(tmp_path):
+    """04's later cells train with the learner's functions: blank, each says "✗ Not yet" and the run goes on."""
+    from nbclient import NotebookClient
+
+    with_users = [full for full in FULL if any(USES_YOUR_FUNCTIONS_TAG in cell["metadata"].get("tags", [])
+                                               for cell in json.loads(full.read_text(encoding="utf-8"))["cells"])]
+    assert with_users, "04 runs the learner's own functions in its later cells"
+    for full in with_users:
+        document = nbformat.read(LEARNER / full.name, as_version=4)
+        NotebookClient(document, timeout=600, kernel_name="python3",
+                       resources={"metadata": {"path": str(LEARNER)}}).execute()  # raises at the first error
+        assert all(cell.execution_count for cell in document.cells if cell.cell_type == "code"), full.name
+        guarded = [cell for cell in document.cells
+                   if cell.cell_type == "code" and "with needs_your_functions()" in cell.source]
+        said = ["".join(output.get("text", "") for output in cell.outputs) for cell in guarded]
+        waiting = [text for text in said if "✗ Not yet. This cell runs your functions" in text]
+        assert len(waiting) >= len(guarded) - 1, said  # one may run on blank answers: 04's tape comparison
 
 
 @pytest.mark.parametrize("full", FULL, ids=[path.stem for path in FULL])

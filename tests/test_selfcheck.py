@@ -190,3 +190,37 @@ def test_a_loop_fails_where_the_exercise_asks_for_none(tmp_path):
     check_function(answers.whole, cases, praise="", no_loops=True)
     with pytest.raises(NotYet, match="looped uses a loop"):
         check_function(answers.looped, cases, praise="", no_loops=True)
+
+
+def test_a_cell_that_needs_the_learners_functions_says_so_in_a_kernel_and_raises_elsewhere(monkeypatch, capsys):
+    import pytest
+
+    from helpers import selfcheck
+
+    def forward(pixels):
+        ...  # your code here
+
+    monkeypatch.delenv(selfcheck.GRADER_VARIABLE, raising=False)
+    monkeypatch.delenv(selfcheck.STOP_VARIABLE, raising=False)
+    with pytest.raises(TypeError):  # outside a kernel (tests, scripts): the error as it is
+        with selfcheck.needs_your_functions():
+            forward(1)[2]
+    monkeypatch.setattr(selfcheck, "in_kernel", lambda: True)
+    with selfcheck.needs_your_functions():
+        forward(1)[2]
+        print("never printed")
+    with selfcheck.needs_your_functions():
+        print("ready")
+    assert capsys.readouterr().out.splitlines() == [
+        "✗ Not yet. This cell runs your functions from above, and one of them is not ready "
+        "(TypeError: 'NoneType' object is not subscriptable). Once every check above says ✓, run this cell again.",
+        "ready",
+    ]
+    monkeypatch.setenv(selfcheck.GRADER_VARIABLE, "autograde")  # grading: the cell fails as it is
+    with pytest.raises(TypeError):
+        with selfcheck.needs_your_functions():
+            forward(1)[2]
+    with pytest.raises(KeyboardInterrupt):  # an interrupted cell stops, in a learner's kernel too
+        monkeypatch.delenv(selfcheck.GRADER_VARIABLE)
+        with selfcheck.needs_your_functions():
+            raise KeyboardInterrupt
