@@ -80,10 +80,10 @@ def not_yet(sentence: str) -> None:
 def needs_your_functions() -> Iterator[None]:
     """Run a cell's code that calls functions the learner wrote; if one is not ready, say so and go on.
 
-    In a learner's kernel an error inside the block (a function still blank, or wrong enough to fail)
-    prints one "✗ Not yet." line instead of a traceback, so Run All goes on to the last cell; the
-    cell can be run again once the checks above pass. Under grading, in tests and in scripts the
-    error is raised as it is::
+    In a kernel (a learner's, or nbgrader's while it grades: these cells are never graded) an error
+    inside the block (a function still blank, or wrong enough to fail) prints one "✗ Not yet." line
+    instead of a traceback, so Run All goes on to the last cell; the cell can be run again once the
+    checks above pass. In tests and scripts the error is raised as it is::
 
         with needs_your_functions():
             losses = train(network, learning_rate=0.5, epochs=3)
@@ -91,7 +91,7 @@ def needs_your_functions() -> Iterator[None]:
     try:
         yield
     except Exception as error:
-        if failing_checks_stop():
+        if not in_kernel():
             raise
         print(f"✗ Not yet. This cell runs your functions from above, and one of them is not ready "
               f"({type(error).__name__}: {error}). Once every check above says ✓, run this cell again.")

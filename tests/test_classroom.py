@@ -472,16 +472,28 @@ def answered(cell_source: str, answer: str) -> str:
 def blank_wrong_and_right(full: Path, student: dict) -> tuple[dict, float, list[str]]:
     """The student notebook with exercise 1 left blank, exercise 2 wrong (the first typical mistake
     its test names) and the others answered as the full edition does; the points it deserves and
-    the grade_ids of the two checks that must fail."""
+    the grade_ids of the two checks that must fail. Where a later exercise calls an earlier one's
+    function (04's training_step chains the four before it, so it passes only once they do), the
+    last exercise is left blank and the one before it wrong instead."""
     pairs = exercises(full)
     first, second, *rest = pairs
+    if chained(pairs):
+        *rest, second, first = pairs
     wrong = importlib.import_module(f"test_exercises_{full.name[:2]}").WRONG[second][0]
     answers = {second: wrong, **{grade_id: worked_answer(pairs[grade_id][0]) for grade_id in rest}}
     for grade_id, answer in answers.items():
         with_answer(student, grade_id, answer)
     lost = sum(nbgrader_meta(pairs[grade_id][1])["points"] for grade_id in (first, second))
     return student, points_of(full) - lost, [nbgrader_meta(pairs[grade_id][1])["grade_id"]
-                                            for grade_id in (first, second)]
+                                            for grade_id in pairs if grade_id in (first, second)]
+
+
+def chained(pairs: dict) -> bool:
+    """Whether an exercise's worked answer calls the function another exercise asks for."""
+    defined = {grade_id: re.search(r"^def (\w+)\(", source(solution), re.M).group(1)
+               for grade_id, (solution, _) in pairs.items()}
+    return any(re.search(rf"(?<![\w.]){name}\s*\(", worked_answer(solution))
+               for grade_id, (solution, _) in pairs.items() for name in set(defined.values()) - {defined[grade_id]})
 
 
 @pytest.fixture(scope="module")

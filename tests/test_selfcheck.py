@@ -216,11 +216,14 @@ def test_a_cell_that_needs_the_learners_functions_says_so_in_a_kernel_and_raises
         "(TypeError: 'NoneType' object is not subscriptable). Once every check above says ✓, run this cell again.",
         "ready",
     ]
-    monkeypatch.setenv(selfcheck.GRADER_VARIABLE, "autograde")  # grading: the cell fails as it is
-    with pytest.raises(TypeError):
-        with selfcheck.needs_your_functions():
-            forward(1)[2]
+    monkeypatch.setenv(selfcheck.GRADER_VARIABLE, "autograde")  # grading: not a graded cell, so it goes on
+    with selfcheck.needs_your_functions():
+        forward(1)[2]
+    assert capsys.readouterr().out.startswith("✗ Not yet. This cell runs your functions")
+    monkeypatch.setenv(selfcheck.STOP_VARIABLE, "1")  # as the grader's kernel has it: still not a graded cell
+    with selfcheck.needs_your_functions():
+        forward(1)[2]
+    assert capsys.readouterr().out.startswith("✗ Not yet. This cell runs your functions")
     with pytest.raises(KeyboardInterrupt):  # an interrupted cell stops, in a learner's kernel too
-        monkeypatch.delenv(selfcheck.GRADER_VARIABLE)
         with selfcheck.needs_your_functions():
             raise KeyboardInterrupt
