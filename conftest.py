@@ -28,6 +28,8 @@ from pathlib import Path
 
 import pytest
 
+from classroom.course import LOADS_TRAINED_MODEL
+
 for variable in ("MPLBACKEND", "COLUMNS", "LINES"):
     os.environ.pop(variable, None)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -36,7 +38,7 @@ if "PYTEST_XDIST_WORKER" not in os.environ:  # the main process; workers inherit
 
 
 # The notebooks that load the series' trained network (notebook 03 trains it in the open).
-LOAD_THE_MODEL = ("05_", "06_", "07_", "09_")
+LOAD_THE_MODEL = tuple(f"{number}_" for number in LOADS_TRAINED_MODEL)
 
 
 def runs_notebooks_that_load_the_model(config: pytest.Config) -> bool:

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from classroom import edition
-from classroom.course import CODE_STUB, series_notebooks
+from classroom.course import CODE_STUB, exercise_dependencies, series_notebooks
 
 WORKED = re.compile(r"[ \t]*### BEGIN SOLUTION\n(.*?)[ \t]*### END SOLUTION[ \t]*", re.S)
 WRONG_ANSWER = "return None"
@@ -59,23 +59,13 @@ def choices(notebook: dict, answers: dict[str, str], student: int) -> dict[str, 
     return {grade_id: (student + index) % 3 for index, grade_id in enumerate(ids)}
 
 
-def needs(notebook: dict, answers: dict[str, str], grade_id: str) -> set[str]:
-    """The exercises whose functions the worked answer of ``grade_id`` calls (04's ``training_step``: four)."""
-    names = {}
-    for cell in notebook["cells"]:
-        other = cell["metadata"].get("nbgrader", {}).get("grade_id")
-        name = re.search(r"^def (\w+)\(", "".join(cell["source"]), re.M)
-        if other in answers and other != grade_id and name:
-            names[other] = name.group(1)
-    return {other for other, name in names.items() if re.search(rf"(?<![\w.]){name}\s*\(", answers[grade_id])}
-
-
 def deserved(full: Path, answers: dict[str, str], student: int) -> float:
     """The points student number ``student`` deserves in notebook ``full``: those of the checks of the
     exercises answered right (each exercise's check is the graded cell that follows its solution cell)."""
     notebook = json.loads(full.read_text(encoding="utf-8"))
     right = {grade_id for grade_id, choice in choices(notebook, answers, student).items() if choice == 0}
-    right = {grade_id for grade_id in right if needs(notebook, answers, grade_id) <= right}  # 04's step runs four
+    chained = exercise_dependencies(full)  # 04's step passes only once the four it calls do
+    right = {grade_id for grade_id in right if chained.get(grade_id, set()) <= right}
     points, current = 0.0, None
     for cell in notebook["cells"]:
         meta = cell["metadata"].get("nbgrader", {})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
 ASSIGNMENT = "series"  # nbgrader's assignment id: all the notebooks of the series
 CODE_STUB = "...  # your code here"  # what a learner sees where the full edition has a solution
+# The notebooks that load the series' trained network (notebook 03 trains and saves it in the open);
+# the grader brings it to them, and the tests train it before they run.
+LOADS_TRAINED_MODEL = ("05", "06", "07", "09")
 CONFIG = """\
 from nbgrader.converters import GenerateAssignment
 
@@ -43,6 +47,24 @@ c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, ClearH
 def series_notebooks() -> list[Path]:
     """The notebooks of the series, in order."""
     return sorted(NOTEBOOK_DIR.glob("0*.ipynb"))
+
+
+def exercise_dependencies(notebook: Path) -> dict[str, set[str]]:
+    """grade_id of each exercise -> the exercises whose functions its worked answer calls.
+
+    04's ``training_step`` chains the four functions written before it, so its check passes only
+    once theirs do; every other exercise stands alone (an empty set).
+    """
+    solutions = {cell["metadata"]["nbgrader"]["grade_id"]: "".join(cell["source"])
+                 for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+                 if cell["cell_type"] == "code" and cell["metadata"].get("nbgrader", {}).get("solution")}
+    names = {grade_id: match.group(1) for grade_id, code in solutions.items()
+             if (match := re.search(r"^def (\w+)\(", code, re.M))}
+    answers = {grade_id: code.split("### BEGIN SOLUTION", 1)[-1].split("### END SOLUTION", 1)[0]
+               for grade_id, code in solutions.items()}
+    return {grade_id: {other for other, name in names.items()
+                       if other != grade_id and re.search(rf"(?<![\w.]){name}\s*\(", answer)}
+            for grade_id, answer in answers.items()}
 
 
 def points_of(notebook: Path) -> float:

@@ -29,15 +29,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from classroom import cut, sandbox
-from classroom.course import ASSIGNMENT, _environment, make_course, nbgrader, points_of, series_notebooks, write_config
+from classroom.course import (
+    ASSIGNMENT,
+    LOADS_TRAINED_MODEL,
+    _environment,
+    make_course,
+    nbgrader,
+    points_of,
+    series_notebooks,
+    write_config,
+)
 from classroom.kernel import SANDBOX_VARIABLE
 
 TIME_LIMIT = 600  # seconds per notebook: with training cut, the longest takes well under a minute
 WORKERS = 2  # notebooks graded at a time (one per core of a 2-core laptop)
 KERNEL_NAME = "mnist-grading"
 COLUMNS = ["student", "notebook", "points", "maximum", "status", "seconds"]
-# Notebooks that load the series' trained network (load_or_train): the grader brings it.
-NEEDS_TRAINED_MODEL = ("05", "06", "07", "09")
 FEEDBACK_TIMEOUT = 600  # seconds for nbgrader generate_feedback over one course copy
 
 
@@ -207,7 +214,7 @@ def grade_one(worker: Worker, student: str, submitted: Path, maximum: float, scr
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(submitted, target / submitted.name)
     (scratch / "models").mkdir(parents=True, exist_ok=True)
-    if setting.model and name[:2] in NEEDS_TRAINED_MODEL:
+    if setting.model and name[:2] in LOADS_TRAINED_MODEL:
         shutil.copy2(setting.model, scratch / "models" / setting.model.name)
     outcome, log = worker.autograde(student, name, scratch, runtimes)
     if outcome == "timeout":
@@ -261,7 +268,7 @@ def grade(submissions: Path, *, time_limit: float = TIME_LIMIT, keep_course: Pat
     graded = sorted({sources[path.name] for _, path in tasks if points_of(sources[path.name])})
     with tempfile.TemporaryDirectory(prefix="mnist-grading-") as temporary, ThreadPoolExecutor(1) as helper:
         folder = kernelspec(Path(temporary))
-        needs_model = any(path.name[:2] in NEEDS_TRAINED_MODEL for _, path in tasks)
+        needs_model = any(path.name[:2] in LOADS_TRAINED_MODEL for _, path in tasks)
         # the network is loaded (or trained) while nbgrader generates the course: both take a while
         model = helper.submit(bring_trained_model, folder / "trained") if needs_model else None
         courses = _courses(folder, graded, workers, time_limit)

@@ -36,7 +36,7 @@ import pytest
 from exercise_tools import cells, exercises, nbgrader_meta, source, worked_answer
 
 from classroom import edition, grading
-from classroom.course import ASSIGNMENT, CODE_STUB, points_of, series_notebooks
+from classroom.course import ASSIGNMENT, CODE_STUB, exercise_dependencies, points_of, series_notebooks
 from helpers.model import default_models_dir
 from helpers.selfcheck import NotYet, check_function
 
@@ -477,7 +477,7 @@ def blank_wrong_and_right(full: Path, student: dict) -> tuple[dict, float, list[
     last exercise is left blank and the one before it wrong instead."""
     pairs = exercises(full)
     first, second, *rest = pairs
-    if chained(pairs):
+    if any(exercise_dependencies(full).values()):
         *rest, second, first = pairs
     wrong = importlib.import_module(f"test_exercises_{full.name[:2]}").WRONG[second][0]
     answers = {second: wrong, **{grade_id: worked_answer(pairs[grade_id][0]) for grade_id in rest}}
@@ -486,14 +486,6 @@ def blank_wrong_and_right(full: Path, student: dict) -> tuple[dict, float, list[
     lost = sum(nbgrader_meta(pairs[grade_id][1])["points"] for grade_id in (first, second))
     return student, points_of(full) - lost, [nbgrader_meta(pairs[grade_id][1])["grade_id"]
                                             for grade_id in pairs if grade_id in (first, second)]
-
-
-def chained(pairs: dict) -> bool:
-    """Whether an exercise's worked answer calls the function another exercise asks for."""
-    defined = {grade_id: re.search(r"^def (\w+)\(", source(solution), re.M).group(1)
-               for grade_id, (solution, _) in pairs.items()}
-    return any(re.search(rf"(?<![\w.]){name}\s*\(", worked_answer(solution))
-               for grade_id, (solution, _) in pairs.items() for name in set(defined.values()) - {defined[grade_id]})
 
 
 @pytest.fixture(scope="module")
