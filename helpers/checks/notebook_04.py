@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from helpers.calibration import softmax
 from helpers.selfcheck import UNWRITTEN, not_yet
 
 NAMES = ("hidden_weights", "hidden_biases", "output_weights", "output_biases")
@@ -308,18 +309,12 @@ def _forward_mistakes(pixels: np.ndarray, params: dict) -> list[tuple[np.ndarray
     no_relu = sums @ params["output_weights"] + params["output_biases"]
     no_bias = np.maximum(0, pixels @ params["hidden_weights"]) @ params["output_weights"]
     return [
-        (_softmax(no_relu), "The hidden layer needs ReLU: hidden = np.maximum(0, hidden_sums)."),
-        (_softmax(no_bias), "Add each layer's biases after the matrix product."),
+        (softmax(no_relu), "The hidden layer needs ReLU: hidden = np.maximum(0, hidden_sums)."),
+        (softmax(no_bias), "Add each layer's biases after the matrix product."),
         (np.exp(scores) / np.exp(scores).sum(), "Divide each row by its own total (sum(axis=1, keepdims=True))."),
         (np.exp(scores) / np.exp(scores).sum(axis=0), "Softmax goes along each row (one image), not down columns."),
         (scores, "The last step is softmax: turn the ten scores into probabilities."),
     ]
-
-
-def _softmax(scores: np.ndarray) -> np.ndarray:
-    """Softmax along each row, shifted so that it cannot overflow."""
-    shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
-    return shifted / shifted.sum(axis=1, keepdims=True)
 
 
 def check_forward(forward: Callable) -> None:
@@ -363,7 +358,7 @@ def check_score_gradient(softmax_cross_entropy_gradient: Callable) -> None:
                  (rng.normal(0, 1, (2, 10)), np.array([7, 3])),
                  (np.log(keras_probabilities(real_pixels, real_network())), real_labels)]
         for scores, labels in cases:
-            probabilities = _softmax(scores)
+            probabilities = softmax(scores)
             result = call_learner(softmax_cross_entropy_gradient, (probabilities, labels),
                                   "softmax_cross_entropy_gradient")
             gradient = as_numbers(result, "softmax_cross_entropy_gradient's result")
@@ -460,7 +455,7 @@ def _step_mistakes(params: dict, pixels: np.ndarray, labels: np.ndarray,
     _, right = tape_loss_and_gradients(params, pixels, labels)
     sums = pixels @ params["hidden_weights"] + params["hidden_biases"]
     hidden = np.maximum(0, sums)
-    upstream = (_softmax(hidden @ params["output_weights"] + params["output_biases"])
+    upstream = (softmax(hidden @ params["output_weights"] + params["output_biases"])
                 - _one_hot(labels, params["output_biases"].size)) / len(labels)
     no_mask = upstream @ params["output_weights"].T  # the hidden gradient without ReLU's slope
     sums_as_inputs = {**right, "output_weights": sums.T @ upstream}
