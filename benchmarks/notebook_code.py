@@ -22,6 +22,7 @@ import ast
 import contextlib
 import io
 import json
+import linecache
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -120,6 +121,17 @@ def keeping_given_names(body: list[ast.stmt], namespace: dict) -> list[ast.stmt]
     return kept
 
 
+def compiled(notebook: Path, cell: CodeCell, module: ast.Module):
+    """``module`` (part of ``cell``) compiled under the cell's name, whose source ``inspect`` can then find.
+
+    TensorFlow's AutoGraph reads a function's source before it converts it (``Dataset.map`` does);
+    without it, it warns and runs the function unconverted.
+    """
+    filename = f"{Path(notebook).name} cell {cell.index}"
+    linecache.cache[filename] = (len(cell.source), None, cell.source.splitlines(True), filename)
+    return compile(module, filename, "exec")
+
+
 def definitions(notebook: Path, names: Iterable[str], namespace: dict) -> dict:
     """Define the notebook's functions and classes ``names`` in ``namespace``, which is returned.
 
@@ -132,8 +144,7 @@ def definitions(notebook: Path, names: Iterable[str], namespace: dict) -> dict:
         body = [node for node in cell.tree.body if isinstance(node, ast.Import | ast.ImportFrom | ast.FunctionDef
                                                                | ast.AsyncFunctionDef | ast.ClassDef)]
         module = ast.fix_missing_locations(ast.Module(body=keeping_given_names(body, namespace), type_ignores=[]))
-        code = compile(module, f"{Path(notebook).name} cell {cell.index}", "exec")
-        exec(code, namespace)
+        exec(compiled(notebook, cell, module), namespace)
     return namespace
 
 
@@ -146,7 +157,7 @@ def run_cell(notebook: Path, assigns: str, namespace: dict) -> str:
     """
     cell = find_cell(notebook, assigns, defines=False)
     module = ast.fix_missing_locations(ast.Module(body=keeping_given_names(cell.tree.body, namespace), type_ignores=[]))
-    code = compile(module, f"{Path(notebook).name} cell {cell.index}", "exec")
+    code = compiled(notebook, cell, module)
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         exec(code, namespace)

@@ -17,8 +17,8 @@ tracing a graph first: for a few steps tracing costs more than it saves); ``eval
 an epoch has: in a graded kernel it is at most the cut's steps, so the cut holds there too.
 
 Two more parts that only measure speed, and that no check looks at, are cut the same way:
-``compile(jit_compile=True)`` compiles with XLA for seconds before the first step (notebook 09
-times it): in a graded kernel every model compiles without XLA; and ``timeit`` (notebook 07 times
+``compile(jit_compile=True)`` compiles with XLA for seconds before the first step (a learner may
+try it in notebook 09): in a graded kernel every model compiles without XLA; and ``timeit`` (notebook 07 times
 a prediction 5 x 10 times) times at most :data:`TIMING_REPEATS` x :data:`TIMING_NUMBER` runs. The
 printed figures are then rougher; which cells run, and which checks, does not change.
 

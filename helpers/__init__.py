@@ -17,7 +17,6 @@ Each module covers one concern and is introduced in the notebook that teaches it
 - ``helpers.widgets``: the draw-a-digit canvas (notebook 07).
 - ``helpers.selfcheck``: the ✓/✗ checks of the learner's code and answers (every notebook).
 - ``helpers.cnn``: a look inside a convolutional network: feature maps and filters (notebook 08).
-- ``helpers.speed``: XLA training while the series stays reproducible (notebook 09).
 - ``helpers.calibration``: expected calibration error and temperature scaling (notebook 09).
 
 Importing this package imports nothing heavy, so ``helpers.setup`` can quieten
