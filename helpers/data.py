@@ -28,6 +28,8 @@ class MnistDataError(RuntimeError):
     """The MNIST data could not be loaded; the message says why and how to fix it."""
 
 
+MNIST_TRAIN_IMAGES = 60_000  # the training set's size (and 10,000 test images)
+
 def file_sha256(path: Path) -> str:
     """Return the hex SHA-256 of the file at ``path``, read in 1 MiB chunks."""
     digest = hashlib.sha256()

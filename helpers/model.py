@@ -20,7 +20,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from helpers.data import load_mnist, scale_pixels
+from helpers.data import MNIST_TRAIN_IMAGES, load_mnist, scale_pixels
 from helpers.setup import SEED
 
 PROJECT_MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
@@ -247,9 +247,8 @@ def load_or_train(name: str = FULL_MODEL_NAME, *, models_dir: Path | None = None
     in the per-user folder (:func:`user_models_dir`) where a read-only checkout saves;
     see :func:`load_saved_model` and :func:`save_model`.
     """
-    (x_train, y_train), _ = load_mnist()
-    x_train, y_train = x_train[:train_size], y_train[:train_size]
-    expected_steps = training_steps(len(x_train), epochs=epochs, batch_size=batch_size)
+    images = len(range(MNIST_TRAIN_IMAGES)[:train_size])  # the data is read only if training is needed
+    expected_steps = training_steps(images, epochs=epochs, batch_size=batch_size)
     parameters = build_dense_model(hidden_units).count_params()
     model = load_saved_model(name, expected_steps, parameters, models_dir)
     if model is not None:
@@ -258,6 +257,8 @@ def load_or_train(name: str = FULL_MODEL_NAME, *, models_dir: Path | None = None
         model = load_saved_model(name, expected_steps, parameters, models_dir) if waited else None
         if model is not None:
             return model
+        (x_train, y_train), _ = load_mnist()
+        x_train, y_train = x_train[:train_size], y_train[:train_size]
         print(f"Training {name} on {len(x_train):,} images for {epochs} epochs (under a minute)...")
         model, _ = train_dense_model(x_train, y_train, hidden_units=hidden_units, epochs=epochs,
                                      batch_size=batch_size, verbose=verbose)

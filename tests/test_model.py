@@ -75,6 +75,18 @@ def test_load_or_train_trains_saves_then_loads(tmp_path, tiny_training):
     np.testing.assert_allclose(first.predict(images, verbose=0), second.predict(images, verbose=0), rtol=1e-6)
 
 
+def test_load_or_train_reads_no_data_when_the_model_loads(tmp_path, tiny_training, monkeypatch):
+    model_helpers.load_or_train("tiny", models_dir=tmp_path, **TINY)
+    reads = []
+    real_load = model_helpers.load_mnist
+    monkeypatch.setattr(model_helpers, "load_mnist", lambda *args: reads.append(1) or real_load(*args))
+    model_helpers.load_or_train("tiny", models_dir=tmp_path, **TINY)
+    assert reads == [] and tiny_training == [600]  # a second copy of MNIST would cost 55 MB for nothing
+    (tmp_path / "tiny.keras").unlink()
+    model_helpers.load_or_train("tiny", models_dir=tmp_path, **TINY)
+    assert reads == [1] and tiny_training == [600, 600]
+
+
 def test_load_or_train_is_reproducible(tmp_path, tiny_training):
     a = model_helpers.load_or_train("a", models_dir=tmp_path, **TINY)
     b = model_helpers.load_or_train("b", models_dir=tmp_path, **TINY)
