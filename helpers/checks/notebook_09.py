@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.calibration import expected_calibration_error, logits_from_probabilities, softmax
+from helpers.calibration import (
+    expected_calibration_error,
+    fit_temperature,
+    logits_from_probabilities,
+    negative_log_likelihood,
+    softmax,
+)
 from helpers.selfcheck import check_function
 
 
@@ -31,33 +37,6 @@ def check_dense_forward_flop(dense_forward_flop) -> None:
                 lambda batch_size, inputs, units: 6 * batch_size * inputs * units,
                 "That is the 3 x 2 rule for a whole training step; the forward pass alone is 2 FLOP per "
                 "weight per image.",
-            ),
-        ],
-    )
-
-
-def check_share_of_limit(share_of_limit, epoch_flop) -> None:
-    """Share_of_limit on made-up runs."""
-    check_function(
-        share_of_limit,
-        [
-            ((24.5e9, 0.5, 98.0), 0.5),
-            ((6e9, 2.0, 12.0), 0.25),
-            ((epoch_flop, 0.44, 171.0), epoch_flop / 0.44 / 1e9 / 171),
-        ],
-        praise="flop / seconds / 1e9 is the rate in GFLOP/s; divided by the limit, it is the share reached.",
-        mistakes=[
-            (
-                lambda flop, seconds, limit_gflops: flop / seconds / limit_gflops,
-                "That compares FLOP per second with GFLOP per second: divide by 1e9 first.",
-            ),
-            (
-                lambda flop, seconds, limit_gflops: flop * seconds / 1e9 / limit_gflops,
-                "A rate is work divided by time: flop / seconds.",
-            ),
-            (
-                lambda flop, seconds, limit_gflops: limit_gflops / (flop / seconds / 1e9),
-                "That is the limit as a share of the rate achieved: turn the division around.",
             ),
         ],
     )
@@ -122,3 +101,50 @@ def check_softmax_with_temperature(softmax_with_temperature, original_probabilit
             ],
             forbidden=[softmax],
         )
+
+
+def losses(logits, labels, temperatures) -> list[float]:
+    """The negative log-likelihood of ``labels`` under softmax(logits / T), for each candidate T."""
+    return [negative_log_likelihood(softmax(logits, t), labels) for t in temperatures]
+
+
+def check_best_temperature(best_temperature, val_logits, y_val, temperatures) -> None:
+    """Best_temperature on made-up answers (the best T known) and on the validation split."""
+    wrong = np.log([[0.9, 0.1]])  # 90% sure of digit 0, and the answer is 1: softening helps most
+    right = np.log([[0.7, 0.2, 0.1], [0.6, 0.3, 0.1]])  # both right: sharpening helps most
+    mixed = np.log([[0.9, 0.1]] * 4)  # 3 of 4 right at 90%: calibrated at 75%, which T = 2 gives
+    cases = [
+        ((wrong, np.array([1]), np.array([0.5, 1.0, 8.0])), 8.0),
+        ((right, np.array([0, 0]), np.array([0.5, 1.0, 2.0])), 0.5),
+        ((mixed, np.array([0, 0, 0, 1]), np.array([0.5, 1.0, 2.0, 4.0, 8.0])), 2.0),
+        ((val_logits, y_val, temperatures), temperatures[int(np.argmin(losses(val_logits, y_val, temperatures)))]),
+    ]
+    check_function(
+        best_temperature,
+        cases,
+        praise="the validation loss of each candidate, and the temperature of the lowest.",
+        mistakes=[
+            (
+                lambda z, labels, ts: ts[int(np.argmax(losses(z, labels, ts)))],
+                "That is the temperature with the highest loss: look for the lowest.",
+            ),
+            (
+                lambda z, labels, ts: int(np.argmin(losses(z, labels, ts))),
+                "That is the position of the best temperature in the list: return the temperature itself.",
+            ),
+            (
+                lambda z, labels, ts: min(losses(z, labels, ts)),
+                "That is the lowest loss: return the temperature that gives it.",
+            ),
+            (
+                lambda z, labels, ts: ts[int(np.argmin(losses(z, labels, 1 / np.asarray(ts))))],
+                "Divide the logits by the temperature, not multiply.",
+            ),
+            (
+                lambda z, labels, ts: ts[0],
+                "A temperature never changes which digit wins, so accuracy cannot choose it: compare the "
+                "negative log-likelihood of each.",
+            ),
+        ],
+        forbidden=[fit_temperature],
+    )
