@@ -7,9 +7,11 @@ from exercise_tools import exercise_tests, notebook
 
 NOTEBOOK = notebook("05")
 WRONG = {
-    "05-mistakes-at": ["return predictions != labels", "return np.flatnonzero(predictions == labels)",
-                       "return predictions[predictions != labels]", "return int((predictions != labels).sum())",
-                       "return np.flatnonzero(~right)"],
+    "05-most-missed-digit": ["return int(np.argmax(confusion.sum(axis=1) - np.diag(confusion)))",  # counts
+                             "return int(np.argmin(np.diag(confusion) / confusion.sum(axis=0)))",  # precision
+                             "return int(np.argmax(np.diag(confusion) / confusion.sum(axis=1)))",
+                             "return int(np.argmin(np.diag(confusion)))",  # right answers, not shares
+                             "return float(np.min(np.diag(confusion) / confusion.sum(axis=1)))"],
     "05-confusion-counts": ["return np.bincount(10 * predictions + labels, minlength=100).reshape(10, 10)",
                             "return np.bincount(10 * labels + predictions, minlength=100)",
                             "return np.bincount(10 * labels + predictions).reshape(10, 10)",
@@ -21,7 +23,7 @@ WRONG = {
                         "return precision"],
 }
 COPIED = {
-    "05-mistakes-at": "return np.array([2, 4])",
+    "05-most-missed-digit": "return 0",
     "05-confusion-counts": ("m = np.zeros((10, 10), dtype=int)\nm[0, 0] = m[1, 1] = m[1, 7] = m[9, 9] = 1\n"
                             "return m"),
     "05-precision-of": "return 0.9762376237623762",

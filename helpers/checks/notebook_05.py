@@ -12,24 +12,6 @@ from helpers.evaluate import confusion_matrix
 from helpers.selfcheck import check_function
 
 
-def check_mistakes_at(mistakes_at) -> None:
-    """Mistakes_at on made-up predictions and labels."""
-    check_function(
-        mistakes_at,
-        [
-            ((np.array([7, 2, 1, 0, 4]), np.array([7, 2, 7, 0, 9])), np.array([2, 4])),
-            ((np.array([5, 1, 1, 8]), np.array([1, 1, 1, 8])), np.array([0])),
-            ((np.array([3, 3]), np.array([3, 3])), np.array([], dtype=np.intp)),
-        ],
-        praise="np.flatnonzero(predictions != labels) lists where the answer is wrong.",
-        mistakes=[
-            (lambda p, t: p != t, "That is True/False per image: np.flatnonzero turns it into positions."),
-            (lambda p, t: np.flatnonzero(p == t), "Those are the right answers: compare with !=."),
-            (lambda p, t: p[p != t], "Those are the wrong answers themselves, not their positions."),
-        ],
-    )
-
-
 def check_confusion_counts(confusion_counts, confusion, y_test, predictions) -> None:
     """Confusion_counts on the test set and on made-up labels."""
     made_up = (np.array([4, 4, 9, 0, 2]), np.array([9, 4, 4, 0, 3]))
@@ -67,5 +49,35 @@ def check_precision_of(precision_of, precision, predictions, y_test) -> None:
             ),
             (lambda p, t, d: (p == t).mean(), "That is the accuracy over all images."),
             (lambda p, t, d: (t[p == d] == d).sum(), "That counts them: return the share."),
+        ],
+    )
+
+
+def check_most_missed_digit(most_missed_digit, confusion) -> None:
+    """Most_missed_digit on the test set's matrix and on made-up ones where other readings give other digits."""
+    def lowest_recall(matrix):
+        return int(np.argmin(np.diag(matrix) / matrix.sum(axis=1)))
+
+    counted = np.array([[8, 2, 0], [1, 97, 2], [0, 0, 50]])  # most mistakes: 1; lowest share right: 0
+    columns = np.array([[9, 1, 0], [0, 10, 0], [5, 0, 5]])  # lowest recall: 2; lowest precision: 0
+    larger = np.array([[50, 0, 0, 0], [3, 7, 0, 0], [10, 0, 90, 0], [0, 0, 0, 20]])  # recall 1; most mistakes 2
+    check_function(
+        most_missed_digit,
+        [((counted,), 0), ((columns,), 2), ((larger,), 1), ((confusion,), lowest_recall(confusion))],
+        praise="each row's diagonal count over the row's total is a digit's recall; the lowest is the digit "
+               "missed most often.",
+        mistakes=[
+            (
+                lambda m: int(np.argmax(m.sum(axis=1) - np.diag(m))),
+                "That is the digit with the most mistakes in number: a digit with more images can have more "
+                "mistakes and still a better share. Divide by each row's total.",
+            ),
+            (
+                lambda m: int(np.argmin(np.diag(m) / m.sum(axis=0))),
+                "That reads down the columns (precision: how often an answer is right); recall reads along a "
+                "row, the real images of one digit.",
+            ),
+            (lambda m: int(np.argmax(np.diag(m) / m.sum(axis=1))), "That is the digit it misses least often."),
+            (lambda m: float(np.min(np.diag(m) / m.sum(axis=1))), "That is the lowest recall: return its digit."),
         ],
     )
