@@ -12,28 +12,43 @@ WRONG = {
                       'return f"{probabilities.argmax()} ({probabilities.max():.1%})"',
                       'return f"Pred: {probabilities.argmax()} ({probabilities.max():.0%})"',
                       "return probabilities.argmax()"],
-    "06-unsure-positions": ["return probabilities.max(axis=1) < limit",
-                            "return np.flatnonzero(probabilities.max(axis=1) <= limit)",
-                            "return np.flatnonzero(probabilities.max(axis=1) >= limit)",
-                            "return np.flatnonzero(probabilities.min(axis=1) < limit)",
-                            "return np.flatnonzero(probabilities.max(axis=0) < limit)",
-                            "return np.flatnonzero(probabilities.max(axis=1) < 0.9)"],
+    "06-wrong-among-sure": [
+        "return np.sum((probabilities.argmax(axis=1) != labels) & (probabilities.max(axis=1) >= limit)) / len(labels)",
+        "return np.mean((probabilities.argmax(axis=1) != labels)[probabilities.max(axis=1) > limit])",
+        "return np.mean((probabilities.argmax(axis=1) == labels)[probabilities.max(axis=1) >= limit])",
+        "return np.mean((probabilities.argmax(axis=1) != labels)[probabilities.max(axis=1) < limit])",
+        "return np.sum((probabilities.argmax(axis=1) != labels)[probabilities.max(axis=1) >= limit])",
+        "return np.mean(probabilities.max(axis=1) >= limit)",
+        "return np.mean((probabilities.argmax(axis=1) != labels)[probabilities.max(axis=1) >= 0.9])",
+        "return np.mean((probabilities.argmax(axis=0) != labels)[probabilities.max(axis=1) >= limit])"],
     "06-top-three": ["return np.argsort(probabilities)[:3]", "return np.argsort(probabilities)[-3:]",
                      "return np.sort(probabilities)[::-1][:3]", "return probabilities.argmax()",
                      "return list(np.argsort(probabilities)[::-1][:3])"],
 }
-COPIED = {"06-pred-title": 'return "Pred: 7 (100.0%)"', "06-unsure-positions": "return np.array([3, 8])",
+COPIED = {"06-pred-title": 'return "Pred: 7 (100.0%)"', "06-wrong-among-sure": "return 0.0062",
           "06-top-three": "return np.array([9, 4, 7])"}
 
 
 @pytest.fixture(scope="module")
 def namespace() -> dict:
     """What notebook 06's exercise and check cells use: made-up rows of ten probabilities stand in
-    for the trained model's answers on the sampled test images (no model is needed)."""
+    for the trained model's answers (no model is needed); a stand-in model answers 500 test images,
+    most of them surely and rightly, some surely and wrongly, some unsure."""
     rng = np.random.default_rng(0)
     sample_probabilities, fresh_probabilities = rng.dirichlet(np.ones(10), size=(2, 10)).astype("float32")
+    y_test = rng.integers(0, 10, size=500)
+    answers = np.where(rng.random(500) < 0.9, y_test, rng.integers(0, 10, size=500))
+    test_probabilities = np.full((500, 10), 0.0, dtype="float32")
+    test_probabilities[np.arange(500), answers] = rng.choice([0.5, 0.9, 0.99], size=500)
+    test_probabilities[np.arange(500), (answers + 1) % 10] = 1 - test_probabilities[np.arange(500), answers]
+
+    class StandIn:
+        def predict(self, images, verbose=0):
+            return test_probabilities[: len(images)]
+
     return {"np": np, "sample_probabilities": sample_probabilities, "fresh_probabilities": fresh_probabilities,
-            "chosen": 3060, "chosen_probabilities": fresh_probabilities[0]}
+            "chosen": 3060, "chosen_probabilities": fresh_probabilities[0], "model": StandIn(),
+            "x_test": np.zeros((500, 28, 28), dtype="uint8"), "y_test": y_test}
 
 
 test_every_exercise_is_tested, test_checks_fail_on_blank_wrong_and_copied_answers = (

@@ -35,23 +35,41 @@ def check_pred_title(pred_title) -> None:
     )
 
 
-def check_unsure_positions(unsure_positions, fresh_probabilities) -> None:
-    """Unsure_positions on made-up probabilities and on the fresh sample."""
-    made_up = np.array([[0.95, 0.05], [0.6, 0.4], [0.1, 0.9], [0.45, 0.55]])  # confidences 0.95, 0.6, 0.9, 0.55
+def check_wrong_among_sure(wrong_among_sure, test_probabilities, y_test) -> None:
+    """Wrong_among_sure on made-up answers and on all the test images."""
+    made_up = np.array([[0.95, 0.05], [0.92, 0.08], [0.6, 0.4], [0.1, 0.9]])  # confidences 0.95, 0.92, 0.6, 0.9
+    labels = np.array([0, 1, 1, 1])  # answers 0, 0, 0, 1: the second and third are wrong
+    sure = test_probabilities.max(axis=1) >= 0.9
+    on_test = float(np.mean(test_probabilities.argmax(axis=1)[sure] != y_test[sure]))
     check_function(
-        unsure_positions,
-        [((made_up,), np.array([1, 3])), ((made_up, 0.6), np.array([3])), ((fresh_probabilities, 1.01), np.arange(10))],
-        praise="the confidence is each row's maximum, and np.flatnonzero lists where it is too low.",
+        wrong_among_sure,
+        [((made_up, labels), 1 / 3), ((made_up, labels, 0.95), 0.0), ((made_up, labels, 0.5), 0.5),
+         ((test_probabilities, y_test), on_test)],
+        praise="the sure answers are those with confidence at or above the limit, and the share is taken among them.",
         mistakes=[
-            (lambda p, limit=0.9: p.max(axis=1) < limit, "np.flatnonzero turns that True/False mask into positions."),
             (
-                lambda p, limit=0.9: np.flatnonzero(p.max(axis=1) <= limit),
-                "A confidence exactly at the limit is not below it: use <.",
+                lambda p, y, limit=0.9: np.sum((p.argmax(axis=1) != y) & (p.max(axis=1) >= limit)) / len(y),
+                "That is a share of all the images: divide by the number of sure answers only.",
             ),
-            (lambda p, limit=0.9: np.flatnonzero(p.max(axis=1) >= limit), "Those are the sure ones."),
             (
-                lambda p, limit=0.9: np.flatnonzero(p.min(axis=1) < limit),
-                "The confidence is the largest of an image's probabilities, not the smallest.",
+                lambda p, y, limit=0.9: np.mean((p.argmax(axis=1) != y)[p.max(axis=1) > limit]),
+                "A confidence exactly at the limit counts as sure: use >=.",
+            ),
+            (
+                lambda p, y, limit=0.9: np.mean((p.argmax(axis=1) == y)[p.max(axis=1) >= limit]),
+                "That is the share the model gets right: count the wrong answers.",
+            ),
+            (
+                lambda p, y, limit=0.9: np.mean((p.argmax(axis=1) != y)[p.max(axis=1) < limit]),
+                "Those are the unsure answers: keep the images whose confidence reaches the limit.",
+            ),
+            (
+                lambda p, y, limit=0.9: np.sum((p.argmax(axis=1) != y)[p.max(axis=1) >= limit]),
+                "That is how many: divide by the number of sure answers to get a share.",
+            ),
+            (
+                lambda p, y, limit=0.9: np.mean(p.max(axis=1) >= limit),
+                "That is the share of sure answers: of those, count the ones whose answer is not the label.",
             ),
         ],
     )
