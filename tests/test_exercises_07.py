@@ -23,34 +23,44 @@ WRONG = {
                          "square[(side - h) // 2:(side - h) // 2 + h, (side - w) // 2:(side - w) // 2 + w] = image\n"
                          "return square",
                          "return image"],
-    "07-bright-ink": ["return 1 - picture / 255", "return (picture - picture.min()) / (picture.max() - picture.min())",
-                      "return picture.max() - picture", "return 255 - picture",
-                      "return (picture.max() - picture) / picture.max()"],
+    "07-accuracy-shifted": [
+        "return float(np.mean(model.predict(np.roll(images, pixels, axis=2), verbose=0).argmax(axis=1) == labels))",
+        "return float(np.mean(model.predict(np.roll(images, pixels, axis=1), verbose=0).argmax(axis=1) == labels))",
+        "moved = np.zeros_like(images)\nmoved[:, :, pixels:] = images[:, :, :-pixels]\n"
+        "return float(np.mean(model.predict(moved, verbose=0).argmax(axis=1) == labels))",
+        "moved = np.zeros_like(images)\nmoved[:, pixels:, :] = images[:, :images.shape[1] - pixels, :]\n"
+        "return float(np.mean(model.predict(moved, verbose=0).argmax(axis=1) == labels))",
+        "moved = np.zeros_like(images)\nmoved[:, :, :images.shape[2] - pixels] = images[:, :, pixels:]\n"
+        "return float(np.mean(model.predict(moved, verbose=0).argmax(axis=1) == labels))",
+        "moved = np.zeros_like(images)\nmoved[:, :, pixels:] = images[:, :, :images.shape[2] - pixels]\n"
+        "return int(np.sum(model.predict(moved, verbose=0).argmax(axis=1) == labels))",
+        "return float(np.mean(model.predict(images, verbose=0).argmax(axis=1) == labels))"],
 }
 COPIED = {
     "07-shrink": "return np.array([[2.5, 4.5], [10.5, 12.5]])",
     "07-pad-to-square": "return np.array([[0] * 5, [1] * 5, [1] * 5, [0] * 5, [0] * 5], dtype=np.uint8)",
-    "07-bright-ink": "return np.array([[0, 0, 0], [0, 1, 0.5]])",
+    "07-accuracy-shifted": "return 0.977",
 }
 
 
 @pytest.fixture(scope="module")
 def namespace() -> dict:
     """What notebook 07's exercise and check cells use, as the cells above them define it
-    (the drawing of a 7 in the corner, its crop, MNIST's test digits, the photo's grey levels)."""
+    (the drawing of a 7 in the corner, its crop, MNIST's test digits); the network is a stand-in
+    that reads the column of a digit's brightest column, so that moving a digit changes its answers."""
     from PIL import Image
 
     from helpers import preprocess
-    from helpers.data import DATA_DIR, load_mnist
+    from helpers.checks.notebook_07 import InkColumnReader
+    from helpers.data import load_mnist
     from helpers.widgets import load_example_strokes, render_strokes
 
     corner_seven = [[(0.45 * x + 8, 0.45 * y + 10) for x, y in stroke] for stroke in load_example_strokes()["7"]]
     drawing = render_strokes(corner_seven)
-    _, (x_test, _) = load_mnist()
-    photo = np.asarray(Image.open(DATA_DIR / "digit_photo.png"))
+    _, (x_test, y_test) = load_mnist()
     return {"np": np, "Image": Image, "preprocess": preprocess, "drawing": drawing, "x_test": x_test,
-            "cropped": preprocess.crop_to_ink(drawing / 255.0),
-            "grey": preprocess.rescale(preprocess.to_grayscale(photo))}
+            "cropped": preprocess.crop_to_ink(drawing / 255.0), "model": InkColumnReader(),
+            "test_images": x_test[:1000] / 255.0, "y_test": InkColumnReader().predict(x_test).argmax(axis=1)}
 
 
 test_every_exercise_is_tested, test_checks_fail_on_blank_wrong_and_copied_answers = (

@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from helpers import preprocess
 from helpers.selfcheck import check_function
 
 
@@ -61,24 +60,61 @@ def check_pad_to_square(pad_to_square, cropped) -> None:
     )
 
 
-def check_bright_ink(bright_ink, grey, x_test) -> None:
-    """Bright_ink on the photo's grey levels, on an MNIST digit and on a made-up picture."""
-    made_up = np.array([[200, 200, 200], [200, 50, 125]], dtype=np.uint8)
+class InkColumnReader:
+    """A stand-in network for made-up images: it answers the column of an image's brightest column, divided
+    by 3 (so columns 0-2 read 0, 3-5 read 1, ...), and 9 for a blank image; its answers follow every shift."""
+
+    def predict(self, images: np.ndarray, verbose: int = 0) -> np.ndarray:
+        columns = np.asarray(images).sum(axis=1)  # (images, 28): the ink in each column
+        digits = np.where(columns.max(axis=1) > 0, np.minimum(columns.argmax(axis=1) // 3, 9), 9)
+        return np.eye(10)[digits]
+
+
+def moved_right(images: np.ndarray, pixels: int) -> np.ndarray:
+    """Each image moved ``pixels`` columns to the right: black comes in on the left, ink past the edge is lost."""
+    moved = np.zeros_like(images)
+    moved[:, :, pixels:] = images[:, :, :images.shape[2] - pixels]
+    return moved
+
+
+def check_accuracy_shifted(accuracy_shifted, model, test_images, y_test) -> None:
+    """Accuracy_shifted with a stand-in network on made-up images, and with the network on 300 test digits."""
+    dots = np.zeros((3, 28, 28))
+    dots[0, 14, 5] = dots[1, 10, 20] = dots[2, 3, 27] = 1.0  # one bright pixel each, in columns 5, 20 and 27
+    reader = InkColumnReader()
+
+    def share_read(network, images, labels, pixels):
+        return float(np.mean(network.predict(moved_right(images, pixels), verbose=0).argmax(axis=1) == labels))
+
+    cases = [
+        ((reader, dots, np.array([1, 6, 9]), 0), 1.0),  # not moved: columns 5, 20, 27 read 1, 6, 9
+        ((reader, dots, np.array([2, 7, 9]), 3), 1.0),  # columns 8 and 23 read 2 and 7; the third dot is gone
+        ((reader, dots, np.array([2, 6, 9]), 3), 2 / 3),
+        ((model, test_images[:300], y_test[:300], 4), share_read(model, test_images[:300], y_test[:300], 4)),
+    ]
     check_function(
-        bright_ink,
-        [
-            ((made_up,), np.array([[0, 0, 0], [0, 1, 0.5]])),
-            ((255 - x_test[0],), x_test[0] / 255),
-            ((grey,), 1 - preprocess.rescale(grey)),
-        ],
-        praise="stretched by its own darkest and lightest values, then turned round: ink 1, paper 0.",
+        accuracy_shifted,
+        cases,
+        praise="moved right with black coming in, nothing wrapping round, and the share read as its label.",
         mistakes=[
-            (lambda picture: 1 - picture / 255, "Stretch its own darkest..lightest values, not 0..255."),
             (
-                lambda picture: (picture - picture.min()) / (picture.max() - picture.min()),
-                "Now the ink is 0 and the paper 1: turn it round.",
+                lambda network, images, labels, pixels: share_read(
+                    network, np.roll(images, pixels, axis=2), labels, 0),
+                "Ink pushed past the right edge must be lost, not come back on the left (np.roll wraps round).",
             ),
-            (lambda picture: picture.max() - picture, "Divide by lightest - darkest, so the ink is 1."),
+            (
+                lambda network, images, labels, pixels: share_read(
+                    network, np.swapaxes(moved_right(np.swapaxes(images, 1, 2), pixels), 1, 2), labels, 0),
+                "That moves the images down: columns are the last axis, rows the middle one.",
+            ),
+            (
+                lambda network, images, labels, pixels: share_read(
+                    network, moved_right(images[:, :, ::-1], pixels)[:, :, ::-1], labels, 0),
+                "That moves the images to the left: move them right.",
+            ),
+            (
+                lambda network, images, labels, pixels: len(labels) * share_read(network, images, labels, pixels),
+                "That is how many: divide by the number of images to get a share.",
+            ),
         ],
-        forbidden=[preprocess.rescale],
     )
