@@ -101,8 +101,8 @@ def statement(lesson: Lesson) -> str:
     reading = lesson.minutes - exercises * MINUTES_PER_EXERCISE - lesson.run_seconds / 60
     return (f"About {rounded(lesson.minutes)} minutes: about {reading:.0f} to read the text and run the cells, "
             f"{MINUTES_PER_EXERCISE} for each of its {exercises} coding exercises, and "
-            f"{max(1, round(lesson.run_seconds / 60))} waiting while the cells compute (on this project's 2-core "
-            "test machine; a slower laptop waits longer).")
+            f"{max(1, round(lesson.run_seconds / 60))} waiting while the cells compute (on a 2-core "
+            "computer; a slower laptop waits longer).")
 
 
 def write(path: Path, lesson: Lesson) -> None:

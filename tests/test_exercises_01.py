@@ -23,9 +23,9 @@ def namespace() -> dict:
     """What notebook 01's exercise and check cells use, as the cells above them define it."""
     from helpers.data import load_mnist
 
-    (x_train, y_train), _ = load_mnist()
+    (x_train, y_train), (x_test, _) = load_mnist()
     return {"np": np, "x_train": x_train, "y_train": y_train, "train_counts": np.bincount(y_train),
-            "x_train_scaled": x_train.astype("float32") / 255.0}
+            "x_test": x_test, "x_test_scaled": x_test.astype("float32") / 255.0}
 
 
 test_every_exercise_is_tested, test_checks_fail_on_blank_wrong_and_copied_answers = (

@@ -45,12 +45,12 @@ def check_most_common_label(most_common_label, y_train, train_counts) -> None:
     )
 
 
-def check_to_pixels(to_pixels, x_train, x_train_scaled) -> None:
+def check_to_pixels(to_pixels, pixels, scaled) -> None:
     """To_pixels undoes the scaling of real and made-up pixels."""
     made_up = np.array([0.0, 0.2, 0.999, 1.0], dtype="float32")
     check_function(
         to_pixels,
-        [((x_train_scaled[:100],), x_train[:100]), ((made_up,), np.uint8([0, 51, 255, 255]))],
+        [((scaled[:100],), pixels[:100]), ((made_up,), np.uint8([0, 51, 255, 255]))],
         praise="multiply by 255, round and store as uint8: 0.2 is the pixel 51 again.",
         mistakes=[
             (lambda scaled: np.round(scaled * 255), "These are still decimals: store them as uint8."),

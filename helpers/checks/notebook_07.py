@@ -64,10 +64,15 @@ class InkColumnReader:
     """A stand-in network for made-up images: it answers the column of an image's brightest column, divided
     by 3 (so columns 0-2 read 0, 3-5 read 1, ...), and 9 for a blank image; its answers follow every shift."""
 
-    def predict(self, images: np.ndarray, verbose: int = 0) -> np.ndarray:
+    def predict(self, images: np.ndarray, **options) -> np.ndarray:
+        """Ten probabilities per image, like a Keras model's ``predict`` (its options change nothing)."""
         columns = np.asarray(images).sum(axis=1)  # (images, 28): the ink in each column
         digits = np.where(columns.max(axis=1) > 0, np.minimum(columns.argmax(axis=1) // 3, 9), 9)
         return np.eye(10)[digits]
+
+    def __call__(self, images: np.ndarray, **options) -> np.ndarray:
+        """Called directly, as a Keras model can be: the same answers."""
+        return self.predict(images)
 
 
 def moved_right(images: np.ndarray, pixels: int) -> np.ndarray:
