@@ -239,8 +239,10 @@ def training_steps(train_size: int, *, epochs: int, batch_size: int,
 
 def load_or_train(name: str = FULL_MODEL_NAME, *, models_dir: Path | None = None,
                   hidden_units: int = 128, epochs: int = FULL_EPOCHS, batch_size: int = FULL_BATCH_SIZE,
-                  train_size: int | None = None, verbose: int = 0) -> keras.Model:
+                  train_size: int | None = None, verbose: int = 2) -> keras.Model:
     """Return a trained model: ``models/<name>.keras`` if it loads, else train it now and save it.
+
+    Training prints a line per epoch (``verbose`` as ``fit``'s), so a learner waiting for it sees it go on.
 
     Training uses notebook 03's full-data recipe (or the arguments given), seeded, so
     the model is the same whichever notebook trains it first. Looks in ``models/``, then
