@@ -205,9 +205,9 @@ def test_original_recipe_trains_five_epochs_of_batches_of_16_on_the_first_10000_
 
 @pytest.fixture(scope="module")
 def spread_data():
-    """Notebook 08's fit, validation and test sets, 256, 64 and 64 images."""
+    """Notebook 08's fit, validation and test sets, 256, 64 and 64 images, uint8 as the notebook keeps them."""
     rng = np.random.default_rng(2)
-    x, y = rng.random((384, 28, 28), dtype=np.float32), rng.integers(0, 10, 384).astype(np.uint8)
+    x, y = rng.integers(0, 256, (384, 28, 28), dtype=np.uint8), rng.integers(0, 10, 384).astype(np.uint8)
     return (x[:256], y[:256]), (x[256:320], y[256:320]), (x[320:], y[320:])
 
 
