@@ -275,6 +275,7 @@ def load_or_train(name: str = FULL_MODEL_NAME, *, models_dir: Path | None = None
         model = load_saved_model(name, expected_steps, parameters, models_dir) if waited else None
         if model is not None:
             return model
+        gc.collect()  # first free what earlier cells left behind (Keras' objects refer to each other)
         x_train, y_train = (array[:train_size] for array in load_mnist()[0])  # the test images are not needed
         print(f"Training {name} on {len(x_train):,} images for {epochs} epochs (under a minute)...")
         model, _ = train_dense_model(x_train, y_train, hidden_units=hidden_units, epochs=epochs,
