@@ -8,6 +8,7 @@ notebooks 05 onwards can load the trained model, or train it themselves when run
 from __future__ import annotations
 
 import contextlib
+import gc
 import math
 import os
 import shutil
@@ -20,7 +21,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from helpers.data import MNIST_TRAIN_IMAGES, load_mnist, scale_pixels
+from helpers.data import MNIST_TRAIN_IMAGES, load_mnist
 from helpers.setup import SEED
 
 PROJECT_MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
@@ -74,19 +75,34 @@ class EpochProgress(keras.callbacks.Callback):
         print()
 
 
-def scaled_batches(images: np.ndarray, labels: np.ndarray, batch_size: int) -> tf.data.Dataset:
+def scaled_batches(images: np.ndarray, labels: np.ndarray, batch_size: int, *,
+                   shuffle: bool = True) -> tf.data.Dataset:
     """The batches ``fit(scale_pixels(images), labels, batch_size=batch_size)`` learns from, in the same order.
 
-    Keras' own array pipeline picks the shuffled batches, but from the uint8 ``images``, each batch
-    scaled as it is needed (as :func:`helpers.data.scale_pixels` does, to the same float32 values).
-    ``fit`` on a float32 array would keep it and a copy of it (2 x 188 MB for the training set) in memory.
+    Keras' own array pipeline picks the shuffled batches, as image numbers; each batch is then taken
+    from the uint8 ``images`` as it is needed and scaled (as :func:`helpers.data.scale_pixels` does,
+    to the same float32 values). ``fit`` on a float32 array would keep it and a copy of it
+    (2 x 188 MB for the training set) in memory, and given the uint8 images, it would copy them into
+    TensorFlow (2 x 42 MB while it converts them): here TensorFlow gets only the image numbers.
     """
     from keras.src.trainers.data_adapters.array_data_adapter import ArrayDataAdapter
 
-    batches = ArrayDataAdapter(images, labels, batch_size=batch_size, shuffle=True)
-    return (batches.get_tf_dataset()
-            .map(lambda pixels, digits: (tf.cast(pixels, tf.float32) / 255.0, digits))
-            .apply(tf.data.experimental.assert_cardinality(batches.num_batches)))  # known epoch length, as fit's
+    numbers = ArrayDataAdapter(np.arange(len(images)), batch_size=batch_size, shuffle=shuffle)
+    arrays = {"images": images, "labels": labels}  # TensorFlow keeps `take` as long as the model: see release_arrays
+
+    def take(batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return arrays["images"][batch], arrays["labels"][batch]
+
+    def scaled(batch: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+        pixels, digits = tf.numpy_function(take, [batch], (tf.as_dtype(images.dtype), tf.as_dtype(labels.dtype)),
+                                           stateful=False)
+        pixels = tf.ensure_shape(pixels, (None, *images.shape[1:]))
+        return tf.cast(pixels, tf.float32) / 255.0, tf.ensure_shape(digits, (None,))
+
+    dataset = (numbers.get_tf_dataset().map(scaled)
+               .apply(tf.data.experimental.assert_cardinality(numbers.num_batches)))  # known epoch length, as fit's
+    dataset.release_arrays = arrays.clear  # call once trained: else the model would keep the images in memory
+    return dataset
 
 
 def train_dense_model(x_train: np.ndarray, y_train: np.ndarray, *, hidden_units: int = 128,
@@ -106,9 +122,11 @@ def train_dense_model(x_train: np.ndarray, y_train: np.ndarray, *, hidden_units:
                             validation_split=validation_split, verbose=verbose)
         return model, history
     split = math.floor(len(x_train) * (1 - validation_split))
-    history = model.fit(scaled_batches(x_train[:split], y_train[:split], batch_size), epochs=epochs,
-                        validation_data=(scale_pixels(x_train[split:]), y_train[split:]),
-                        validation_batch_size=batch_size, shuffle=False, verbose=verbose)
+    training = scaled_batches(x_train[:split], y_train[:split], batch_size)
+    validation = scaled_batches(x_train[split:], y_train[split:], batch_size, shuffle=False)
+    history = model.fit(training, epochs=epochs, validation_data=validation, shuffle=False, verbose=verbose)
+    training.release_arrays()
+    validation.release_arrays()
     return model, history
 
 
@@ -259,10 +277,12 @@ def load_or_train(name: str = FULL_MODEL_NAME, *, models_dir: Path | None = None
         model = load_saved_model(name, expected_steps, parameters, models_dir) if waited else None
         if model is not None:
             return model
-        (x_train, y_train), _ = load_mnist()
-        x_train, y_train = x_train[:train_size], y_train[:train_size]
+        gc.collect()  # first free what earlier cells left behind (Keras' objects refer to each other)
+        x_train, y_train = (array[:train_size] for array in load_mnist()[0])  # the test images are not needed
         print(f"Training {name} on {len(x_train):,} images for {epochs} epochs (under a minute)...")
         model, _ = train_dense_model(x_train, y_train, hidden_units=hidden_units, epochs=epochs,
                                      batch_size=batch_size, verbose=verbose)
         save_model(model, name, models_dir)
+    del x_train, y_train
+    gc.collect()  # free what training left behind now: Keras' objects refer to each other, Python frees them late
     return model
