@@ -25,13 +25,12 @@ IMAGE = "quay.io/jupyter/tensorflow-notebook"  # Jupyter's own image with Tensor
 IMAGE_TAG = "python-3.12"
 
 # Per student, from measured figures (benchmarks/kernel_memory.py; notebooks/TEACHING.md, "A class
-# JupyterHub"): a notebook's kernel peaks at 0.86 GB (05) to 1.6 GB (09: timing fit on NumPy
-# arrays), TensorFlow included; the Jupyter server beside it takes about 150 MB (tests/test_hub.py
-# prints what three take).
-MEASURED_KERNEL_MB = 1563
+# JupyterHub"): a notebook's kernel peaks at 796 MB (04) to 940 MB (09; up to 991 on a loaded machine),
+# TensorFlow included; the Jupyter server beside it takes about 150 MB (tests/test_hub.py prints what three take).
+MEASURED_KERNEL_MB = 991
 MEASURED_SERVER_MB = 150
-MEM_GUARANTEE = "2G"  # one busy notebook and the server: what a student is sure of when the class is full
-MEM_LIMIT = "4G"  # a second notebook open beside it
+MEM_GUARANTEE = "1.5G"  # one busy notebook and the server: what a student is sure of when the class is full
+MEM_LIMIT = "3G"  # a second notebook open beside it
 CPU_LIMIT = 1.0  # training uses what it gets: one core each keeps the class fair
 CPU_GUARANTEE = 0.25  # students mostly read and think; a core serves four of them
 SYSTEM_CORES, SYSTEM_GB = 2, 4  # the hub, the proxy and the operating system
