@@ -64,6 +64,7 @@ def test_the_site_has_every_notebook_the_guide_and_the_results_offline(site):
         assert re.search(r"mybinder\.org/v2/gh/[^\"]+labpath=learner%2F0\d_\w+\.ipynb", html), page
         assert "/blob/main/notebooks/" not in html and "labpath=notebooks" not in html, page
         assert '<pre class="output' in html or 'class="output figure"' in html  # the stored outputs
+        assert "Self-check" in html and "HIDDEN TESTS" not in html, f"{page}: the grader's hidden tests show"
     assert pages["draw-your-own-digit"].count('class="output mnist-site-canvas"') == 1
     for name in ("canvas.js", "mnist.js", "site-canvas.js", "canvas.css", "dense_full.bin"):
         assert (site / "canvas" / name).exists()

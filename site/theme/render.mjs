@@ -122,6 +122,14 @@ function mathMl(node) {
   return match ? match[0] : `<code>${escapeHtml(node.value)}</code>`;
 }
 
+// A check cell's hidden tests are for the grader (nbgrader), not for a reader: the learner edition
+// drops them (classroom/learner.py), and so does the site, which shows the full edition.
+const HIDDEN_TESTS = /\n?[ \t]*### BEGIN HIDDEN TESTS[\s\S]*?### END HIDDEN TESTS[ \t]*(\n|$)/g;
+
+function withoutHiddenTests(source) {
+  return source.replace(HIDDEN_TESTS, "\n").replace(/\n+$/, "");
+}
+
 const RENDERERS = {
   root: children,
   block: (node) => {
@@ -139,7 +147,7 @@ const RENDERERS = {
   emphasis: (node) => `<em>${children(node)}</em>`,
   inlineCode: (node) => `<code>${escapeHtml(node.value)}</code>`,
   code: (node) => `<pre class="source" ${scrollable("Code")}><code class="language-${escapeHtml(node.lang ?? "text")}">`
-    + `${escapeHtml(node.value)}</code></pre>`,
+    + `${escapeHtml(withoutHiddenTests(node.value))}</code></pre>`,
   link: (node) => `<a href="${escapeHtml(runnableUrl(localUrl(node)))}">${children(node)}</a>`,
   image: (node) => `<img src="${escapeHtml(localUrl(node))}" alt="${escapeHtml(node.alt ?? "")}">`,
   list: (node) => (node.ordered
