@@ -19,6 +19,7 @@ import csv
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -27,7 +28,7 @@ import time
 from pathlib import Path
 
 from classroom import edition
-from classroom.course import CODE_STUB, exercise_dependencies, series_notebooks
+from classroom.course import CODE_STUB, exercise_dependencies, series_notebooks, worked_hand_in
 
 WORKED = re.compile(r"[ \t]*### BEGIN SOLUTION\n(.*?)[ \t]*### END SOLUTION[ \t]*", re.S)
 WRONG_ANSWER = "return None"
@@ -91,8 +92,10 @@ def submission(blank: dict, answers: dict[str, str], student: int) -> dict:
 
 
 def make_class(folder: Path, students: int) -> Path:
-    """``folder/submissions/<student>/<notebook>.ipynb`` for ``students`` made-up students."""
+    """``folder/submissions/<student>/<notebook>.ipynb`` for ``students`` made-up students, with 08's
+    network handed in by those who answered that exercise right."""
     released = edition.build(folder / "student-edition") / "notebooks"
+    hand_in = worked_hand_in(folder / "hand-in")
     for full in series_notebooks():
         blank = json.loads((released / full.name).read_text(encoding="utf-8"))
         answers = worked_answers(full)
@@ -100,6 +103,9 @@ def make_class(folder: Path, students: int) -> Path:
             target = folder / "submissions" / f"student-{student + 1:02d}" / full.name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(json.dumps(submission(blank, answers, student)), encoding="utf-8")
+            if choices(blank, answers, student).get("08-my-network") == 0:  # answered right
+                for path in hand_in:
+                    shutil.copy2(path, target.parent / path.name)
     return folder / "submissions"
 
 

@@ -17,6 +17,9 @@ CODE_STUB = "...  # your code here"  # what a learner sees where the full editio
 # The notebooks that load the series' trained network (notebook 03 trains and saves it in the open);
 # the grader brings it to them, and the tests train it before they run.
 LOADS_TRAINED_MODEL = ("05", "06", "07", "09")
+# Files a notebook saves in the models folder for a check to grade, handed in beside the notebook
+# (08's network of the learner's own design: training is cut while grading, so it cannot be retrained).
+HANDED_IN = {"08": ("my_network.keras", "my_network.json")}
 CONFIG = """\
 from nbgrader.converters import GenerateAssignment
 
@@ -79,6 +82,26 @@ def nbgrader(course: Path, *arguments: str, timeout: float | None = None,
     """Run the ``nbgrader`` command in ``course`` (which holds its nbgrader_config.py)."""
     return subprocess.run([sys.executable, "-m", "nbgrader", *arguments], cwd=course, capture_output=True,
                           text=True, timeout=timeout, env=environment or _environment(), check=False)
+
+
+def worked_hand_in(folder: Path) -> list[Path]:
+    """08's hand-in (:data:`HANDED_IN`) as the full edition's worked answer makes it, in ``folder``: for the
+    tests and the grading benchmark, whose made-up students hand in what a right answer would.
+    Trains once, about half a minute on 2 cores."""
+    full = next(path for path in series_notebooks() if path.name.startswith("08"))
+    code = ["from helpers.setup import setup_notebook", "setup_notebook()", "import keras", "from keras import layers"]
+    for cell in json.loads(full.read_text(encoding="utf-8"))["cells"]:
+        text = "".join(cell["source"])
+        grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
+        if cell["cell_type"] == "code" and ("x_fit, y_fit = " in text or "def batches(" in text
+                                            or grade_id == "08-my-network"):
+            code.append(text)
+    environment = dict(_environment(), MNIST_MODELS_DIR=str(folder))
+    result = subprocess.run([sys.executable, "-c", "\n".join(code)], env=environment, capture_output=True,
+                            text=True, timeout=1800, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"could not train 08's worked answer:\n{result.stderr[-2000:]}")
+    return [folder / name for name in HANDED_IN["08"]]
 
 
 def _environment() -> dict[str, str]:

@@ -31,6 +31,7 @@ from pathlib import Path
 from classroom import cut, sandbox
 from classroom.course import (
     ASSIGNMENT,
+    HANDED_IN,
     LOADS_TRAINED_MODEL,
     _environment,
     make_course,
@@ -216,6 +217,7 @@ def grade_one(worker: Worker, student: str, submitted: Path, maximum: float, scr
     (scratch / "models").mkdir(parents=True, exist_ok=True)
     if setting.model and name[:2] in LOADS_TRAINED_MODEL:
         shutil.copy2(setting.model, scratch / "models" / setting.model.name)
+    bring_handed_in(submitted, scratch / "models")
     outcome, log = worker.autograde(student, name, scratch, runtimes)
     if outcome == "timeout":
         return Result(student, name, 0, maximum, f"timed out: did not finish within {setting.time_limit:g} s")
@@ -224,6 +226,18 @@ def grade_one(worker: Worker, student: str, submitted: Path, maximum: float, scr
         why = "crashed: the kernel died while running it" if died else "not graded: nbgrader could not run it"
         return Result(student, name, 0, maximum, why)
     return Result(student, name, _score(course, student, name), maximum, "graded")
+
+
+def bring_handed_in(submitted: Path, models: Path) -> list[Path]:
+    """Copy the files handed in beside ``submitted`` for its checks (:data:`HANDED_IN`) into the graded
+    kernel's ``models`` folder, replacing any earlier copy; the ones missing stay missing (a check
+    then says so). Returns the copies."""
+    copies = []
+    for file_name in HANDED_IN.get(submitted.stem[:2], ()):
+        (models / file_name).unlink(missing_ok=True)
+        if (submitted.parent / file_name).is_file():
+            copies.append(Path(shutil.copy2(submitted.parent / file_name, models / file_name)))
+    return copies
 
 
 def collect(submissions: Path) -> list[tuple[str, Path]]:

@@ -203,8 +203,10 @@ def describe_training_curves(history: Mapping[str, Sequence[float]], title: str 
 
 
 def plot_prediction_grid(images: np.ndarray, true_labels: np.ndarray, probabilities: np.ndarray,
-                         *, n_cols: int = 5) -> Figure:
+                         *, n_cols: int = 5, images_are: str = "test digits") -> Figure:
     """The original script's grid: "Pred: p (c%)" over "Actual: a", colour-coded by confidence (notebook 06).
+
+    ``images_are`` names the images in the figure's description ("replayed drawings" in notebook 07).
 
     Colour alone is not enough for every reader, so each title also carries a ✓ or ✗ for
     right or wrong and, on the prediction's line (it describes the prediction, not the
@@ -218,14 +220,15 @@ def plot_prediction_grid(images: np.ndarray, true_labels: np.ndarray, probabilit
         titles.append(f"Pred: {prediction} ({probs[prediction]:.0%}, {band}) {mark}\nActual: {truth}")
         colors.append(color)
     figure = plot_digit_grid(images, titles, n_cols=n_cols, cell_size=2.0 * font_scale(), title_colors=colors)
-    return attach(figure, describe_prediction_grid(true_labels, probabilities))
+    return attach(figure, describe_prediction_grid(true_labels, probabilities, images_are))
 
 
-def describe_prediction_grid(true_labels: np.ndarray, probabilities: np.ndarray) -> str:
+def describe_prediction_grid(true_labels: np.ndarray, probabilities: np.ndarray,
+                             images_are: str = "test digits") -> str:
     """The text alternative of :func:`plot_prediction_grid`: what each title says. How many are right is
     what a training run makes of ten images (one more or less on another computer), so it is left to
     the titles and to the cells that count them."""
-    return (f"Grid of {len(true_labels)} test digits ({digits_phrase(true_labels)}), each titled with the "
+    return (f"Grid of {len(true_labels)} {images_are} ({digits_phrase(true_labels)}), each titled with the "
             "predicted digit, its confidence and a word for it (high from 90%, medium from 70%, low below), "
             "a check mark if right or a cross if wrong, over the true digit; title colour follows the word.")
 
@@ -338,14 +341,17 @@ SIGN_OUTLINES = "strongly positive areas outlined in solid black, strongly negat
 
 
 def plot_hidden_weights(weights: np.ndarray, *, n_cols: int = 16, cell_size: float = 0.7,
-                        percentile: float = 100, title: str | None = None) -> Figure:
+                        percentile: float = 100, title: str | None = None,
+                        pixel_value: str = "the neuron's weight for it") -> Figure:
     """Each hidden neuron's 784 input weights as a 28x28 image, orange positive, purple negative (notebook 06).
 
     Strong weights are outlined too (:func:`outline_signs`), so that sign is not told by colour alone.
 
     One symmetric colour scale for all images, reaching full colour at the ``percentile``-th
     percentile of the weights' sizes: 100 (default) is the largest weight; 99 lets the
-    strongest 1% saturate so that weaker patterns become visible.
+    strongest 1% saturate so that weaker patterns become visible. ``pixel_value`` says in the
+    figure's description what colours a pixel, when ``weights`` are something else per pixel
+    (notebook 06: each weight times an image's pixel).
     """
     images = weights.T.reshape(-1, 28, 28)
     limit = np.percentile(np.abs(images), percentile)
@@ -359,7 +365,7 @@ def plot_hidden_weights(weights: np.ndarray, *, n_cols: int = 16, cell_size: flo
     figure.suptitle(title or f"What each of the {len(images)} hidden neurons looks for")
     return attach(figure, f"{figure.get_suptitle()}: {len(images)} small 28 x 28 images in {n_rows} "
                   f"row{'s' * (n_rows > 1)} of {min(n_cols, len(images))}, one per hidden neuron, each pixel coloured "
-                  f"by the neuron's weight for it: orange positive, purple negative, white zero; {SIGN_OUTLINES}.")
+                  f"by {pixel_value}: orange positive, purple negative, white zero; {SIGN_OUTLINES}.")
 
 
 def plot_reliability_diagram(curves: Mapping[str, Sequence[np.ndarray]], *,

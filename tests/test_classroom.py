@@ -21,6 +21,7 @@ import importlib
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -36,7 +37,14 @@ import pytest
 from exercise_tools import cells, exercises, nbgrader_meta, source, worked_answer
 
 from classroom import edition, grading
-from classroom.course import ASSIGNMENT, CODE_STUB, exercise_dependencies, points_of, series_notebooks
+from classroom.course import (
+    ASSIGNMENT,
+    CODE_STUB,
+    exercise_dependencies,
+    points_of,
+    series_notebooks,
+    worked_hand_in,
+)
 from helpers.model import default_models_dir
 from helpers.selfcheck import NotYet, check_function
 
@@ -99,7 +107,8 @@ def test_every_notebook_has_three_coding_exercises_each_tested(notebook):
     graded = exercises(notebook)
     assert len(graded) >= 3, f"{notebook.name} has {len(graded)} coding exercises; the series promises 3 or more"
     tests = importlib.import_module(f"test_exercises_{notebook.name[:2]}")
-    assert set(tests.WRONG) == set(graded), "every exercise's check is tested on wrong and copied answers"
+    tested = set(tests.WRONG) | set(getattr(tests, "TESTED_APART", ()))  # 08's hand-in: a test of its own
+    assert tested == set(graded), "every exercise's check is tested on wrong and copied answers"
 
 
 # --- the student edition: nbgrader's generate_assignment on every notebook ---------------------------
@@ -498,6 +507,8 @@ def graded_series(student_edition, tmp_path_factory) -> dict[str, tuple]:
         notebook, points, failing = blank_wrong_and_right(full, student)
         submit(folder, "blank-wrong-right", notebook, full.name)
         expected[full.stem] = (points, failing)
+    for path in worked_hand_in(tmp_path_factory.mktemp("hand-in")):  # 08's own network, answered right
+        shutil.copy2(path, folder / "blank-wrong-right" / path.name)
     start = time.monotonic()
     results = {result.notebook: result for result in grading.grade(folder, time_limit=600, keep_course=course)}
     print(f"graded notebooks 02-09 in {time.monotonic() - start:.0f} s")
@@ -553,6 +564,26 @@ def test_the_cut_recipe_trains_a_few_steps_but_predicts_everything(monkeypatch):
     monkeypatch.setenv(cut.EPOCHS_VARIABLE, "two")
     with pytest.raises(ValueError, match="whole numbers"):
         cut.limits()
+
+
+def test_points_rise_from_notebook_to_notebook():
+    points = {notebook.name[:2]: points_of(notebook) for notebook in series_notebooks()}
+    assert list(points.values()) == sorted(set(points.values())), f"each notebook should be worth more: {points}"
+
+
+def test_08s_network_handed_in_beside_the_notebook_reaches_the_graded_kernel(tmp_path):
+    student, models = tmp_path / "ada", tmp_path / "scratch" / "models"
+    student.mkdir()
+    models.mkdir(parents=True)
+    (models / "my_network.keras").write_text("an earlier student's")  # a scratch folder used before
+    notebook = student / "08_going_further.ipynb"
+    assert grading.bring_handed_in(notebook, models) == [] and not (models / "my_network.keras").exists()
+    for name in ("my_network.keras", "my_network.json"):
+        (student / name).write_text(f"ada's {name}")
+    copies = grading.bring_handed_in(notebook, models)
+    assert sorted(path.name for path in copies) == ["my_network.json", "my_network.keras"]
+    assert (models / "my_network.keras").read_text() == "ada's my_network.keras"
+    assert grading.bring_handed_in(student / "01_loading_the_data.ipynb", models) == []  # only 08 hands in files
 
 
 def test_the_graded_kernel_gets_only_its_own_folders(tmp_path, monkeypatch):

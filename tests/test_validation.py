@@ -201,3 +201,44 @@ def test_the_real_series_still_catches_a_broken_model_a_changed_recipe_and_a_han
             assert tolerance_mismatch(text, edited(text, position, round(value * 1.4)), measured=spreads), where
             checked += 1
     assert checked >= 50, f"only {checked} numbers found: has the tag or the output format changed?"
+
+
+def sanitized(text: str) -> str:
+    """``text`` as nbval compares it: with the project's sanitizers (notebooks/nbval_sanitize.cfg) applied."""
+    import configparser
+
+    sanitizers = configparser.ConfigParser(interpolation=None)
+    sanitizers.read(PROJECT / "notebooks" / "nbval_sanitize.cfg", encoding="utf-8")
+    for section in sanitizers.sections():
+        text = re.sub(sanitizers[section]["regex"], sanitizers[section]["replace"], text)
+    return text
+
+
+@pytest.mark.parametrize("notebook", sorted((PROJECT / "notebooks").glob("0*.ipynb")), ids=lambda path: path.stem)
+def test_every_measured_spread_belongs_to_a_number_the_cell_prints(notebook):
+    """A stored spread list names one tolerance per number of its output, in order: one list too short or
+    too long (an output that gained or lost a number since the seeds were run) would widen another
+    number's tolerance, as once a 22-point temperature spread covered an accuracy."""
+    import json
+
+    from nbformat.v4.rwbase import rejoin_lines
+    from nbval.plugin import coalesce_streams, transform_streams_for_comparison
+
+    for index, cell in enumerate(json.loads(notebook.read_text(encoding="utf-8"))["cells"]):  # unvalidated: fast
+        spread = cell["metadata"].get("spread")
+        if not spread:
+            continue
+        cell = rejoin_lines(nbformat.from_dict({"cells": [cell]})).cells[0]
+        texts: dict[str, list[str]] = {}
+        for output in transform_streams_for_comparison(coalesce_streams(cell.outputs)):  # as nbval reads them
+            for key, value in output.items():
+                for name, text in (value.items() if key == "data" else [(key, value)]):
+                    if name in spread:
+                        texts.setdefault(name, []).append(sanitized(text))
+        for key, per_output in spread.items():
+            assert len(per_output) <= len(texts.get(key, [])), f"cell {index}: more '{key}' spreads than outputs"
+            for text, measured in zip(texts[key], per_output):
+                numbers = NUMBER.findall(text)
+                assert len(measured) == len(numbers), f"cell {index}: {len(measured)} spreads, {len(numbers)} numbers"
+                for number, value in zip(numbers, measured):
+                    assert value is None or float(value) > 0, f"cell {index}: spread {value} for {number}"

@@ -6,10 +6,16 @@ out of sight, so that reading a check does not give its answer away.
 
 from __future__ import annotations
 
+import json
+import time
+from pathlib import Path
+
 import keras
 import numpy as np
 
-from helpers.selfcheck import check_function
+from helpers.data import load_mnist
+from helpers.model import model_dirs, model_path, save_atomically, shown_path
+from helpers.selfcheck import check_function, needs_your_functions, require
 
 
 def check_dropout(dropout, dropout_layer, ones) -> None:
@@ -89,23 +95,107 @@ def check_receptive_field(receptive_field) -> None:
     )
 
 
-def check_conv_weights(conv_weights, cnn_model) -> None:
-    """Conv_weights on the CNN's four convolutions and on made-up layers."""
-    real = {
-        "conv1": (3, 1, 16, True),
-        "conv2": (3, 16, 32, False),
-        "conv3a": (3, 32, 48, False),
-        "conv3b": (3, 48, 48, False),
-    }
-    cases = [(settings, cnn_model.get_layer(name).count_params()) for name, settings in real.items()]
-    check_function(
-        conv_weights,
-        cases + [((5, 3, 8, True), 608), ((1, 4, 2, False), 8), ((2, 7, 1, True), 29)],
-        praise="each filter holds kernel × kernel weights per input channel, plus its bias if it has one.",
-        mistakes=[
-            (lambda k, c, f, b: k * k * f + f * b, "Each filter spans all in_channels input channels."),
-            (lambda k, c, f, b: k * k * c * f, "A layer with bias=True adds one bias per filter."),
-            (lambda k, c, f, b: k * k * c * f + f, "A layer with bias=False has no biases."),
-            (lambda k, c, f, b: k * c * f + f * b, "A filter is kernel × kernel: square the kernel."),
-        ],
-    )
+MY_NETWORK = "my_network"  # handed in as models/my_network.keras, its training time in my_network.json
+TIME_LIMIT_SECONDS = 180  # on a 2-core laptop; the worked answer trains in 16-26 s on the test machine
+GOAL = 0.98  # of the 10,000 test digits, which no network of the series trains on
+
+
+def hand_in_paths(models_dir: Path | None = None) -> tuple[Path, Path]:
+    """The hand-in's two files in a models folder: the network (``my_network.keras``) and its training time."""
+    network = model_path(MY_NETWORK, models_dir)
+    return network, network.with_suffix(".json")
+
+
+def train_and_hand_in(train_my_network) -> keras.Model | None:
+    """Time ``train_my_network()`` and save the network it returns as the hand-in; return the network.
+
+    Saved in ``models/``, or where that is read-only (a class's shared copy) in the per-user models
+    folder, as the series' own network is. In a graded kernel, where every ``fit`` is cut to a few
+    steps (:mod:`classroom.cut`), the network handed in with the notebook is kept, not saved over.
+    """
+    network, start = None, time.perf_counter()
+    with needs_your_functions():
+        network = train_my_network()
+    seconds = time.perf_counter() - start
+    if not isinstance(network, keras.Model):
+        print("✗ Not yet. train_my_network() returns no network yet: write it above, then run this cell again.")
+        return None
+    if getattr(keras.Model.fit, "cut", False):
+        print("Training is cut short while grading: the network handed in with the notebook is the one checked.")
+        return network
+    for directory in model_dirs():
+        network_path, seconds_path = hand_in_paths(directory)
+        try:
+            save_atomically(network, network_path)
+            seconds_path.write_text(json.dumps({"training_seconds": round(seconds, 1)}) + "\n", encoding="utf-8")
+        except OSError:
+            continue
+        print(f"Trained in {seconds:.0f} s and saved as {shown_path(network_path)}: hand it in with this notebook.")
+        return network
+    print(f"✗ Trained in {seconds:.0f} s, but no models folder is writable here, so nothing was saved: "
+          "run the notebook from a copy of the project you can write to.")
+    return network
+
+
+def handed_in() -> tuple[keras.Model, float]:
+    """The network handed in and the seconds it trained in; FileNotFoundError if there is none."""
+    for directory in model_dirs():
+        network_path, seconds_path = hand_in_paths(directory)
+        if network_path.exists() and seconds_path.exists():
+            seconds = float(json.loads(seconds_path.read_text(encoding="utf-8"))["training_seconds"])
+            return keras.models.load_model(network_path), seconds
+    network_path, seconds_path = hand_in_paths()
+    raise FileNotFoundError(f"no network handed in: {shown_path(network_path)} and {seconds_path.name} "
+                            "are made by the cell that calls train_and_hand_in")
+
+
+def held_out_digits() -> tuple[np.ndarray, np.ndarray]:
+    """The 10,000 test digits scaled to [0, 1] as ``batches`` scales them, and their labels."""
+    _, (x_test, y_test) = load_mnist()
+    return x_test.astype(np.float32) / 255, y_test
+
+
+def layer_plan(network: keras.Model) -> list[tuple[str, tuple]]:
+    """Each layer's kind and its weights' shapes: what a network's design is, without its values."""
+    return [(type(layer).__name__, tuple(tuple(weight.shape) for weight in layer.weights))
+            for layer in network.layers]
+
+
+def my_network_problem(my_network, cnn_model: keras.Model) -> tuple[str | None, float]:
+    """What is wrong with the hand-in, in one sentence (``None`` if nothing), and its test accuracy."""
+    if not isinstance(my_network, keras.Model):
+        return "train_my_network() returns no network yet: write it and run the cell that hands it in.", 0.0
+    try:
+        network, seconds = handed_in()
+    except FileNotFoundError as error:
+        return f"{error}; run that cell.", 0.0
+    except Exception as error:  # a damaged or edited file: Keras' or JSON's own error says what
+        return f"the network handed in cannot be read ({error}); run the cell that hands it in again.", 0.0
+    if layer_plan(network) != layer_plan(my_network):
+        return ("the network handed in is not the one train_my_network() builds now: run the cell that "
+                "hands it in again."), 0.0
+    if layer_plan(network) == layer_plan(cnn_model):
+        return "that is this notebook's CNN, layer for layer: design a network of your own.", 0.0
+    images, labels = held_out_digits()
+    try:
+        scores = np.asarray(network.predict(images, batch_size=500, verbose=0))
+    except Exception as error:
+        return f"the network cannot read 28 x 28 images scaled to [0, 1] ({type(error).__name__}).", 0.0
+    if scores.shape != (len(labels), 10):
+        return f"the network should give 10 scores per image; it gives an array shaped {scores.shape}.", 0.0
+    accuracy = float(np.mean(scores.argmax(axis=1) == labels))
+    if accuracy < GOAL:
+        return (f"it reads {accuracy:.2%} of the test digits right; the goal is {GOAL:.0%}. Watch the validation "
+                "accuracy per epoch: more epochs, convolutions or a larger learning rate may help."), accuracy
+    if seconds > TIME_LIMIT_SECONDS:
+        return (f"it reads {accuracy:.2%} right but trained for {seconds:.0f} s; the limit is "
+                f"{TIME_LIMIT_SECONDS} s: fewer epochs or a smaller network."), accuracy
+    return None, accuracy
+
+
+def check_my_network(my_network, cnn_model: keras.Model) -> None:
+    """The hand-in: the network train_my_network() builds, not the CNN, 98% of the test digits, in time."""
+    problem, accuracy = my_network_problem(my_network, cnn_model)
+    require(problem is None, problem=problem or "",
+            praise=f"your network reads {accuracy:.2%} of the 10,000 held-out test digits right, "
+                   f"trained within {TIME_LIMIT_SECONDS} s.")
