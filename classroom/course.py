@@ -84,18 +84,24 @@ def nbgrader(course: Path, *arguments: str, timeout: float | None = None,
                           text=True, timeout=timeout, env=environment or _environment(), check=False)
 
 
+def code_cells(notebook: Path) -> list[tuple[str, str | None]]:
+    """(source, nbgrader grade_id or None) of each code cell of ``notebook``."""
+    return [("".join(cell["source"]), cell["metadata"].get("nbgrader", {}).get("grade_id"))
+            for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"] if cell["cell_type"] == "code"]
+
+
+def hand_in_setup(full: Path) -> list[str]:
+    """The cells of 08 that 08's own network needs: the data's splits and ``batches``."""
+    return [text for text, _ in code_cells(full) if "x_fit, y_fit = " in text or "def batches(" in text]
+
+
 def worked_hand_in(folder: Path) -> list[Path]:
     """08's hand-in (:data:`HANDED_IN`) as the full edition's worked answer makes it, in ``folder``: for the
     tests and the grading benchmark, whose made-up students hand in what a right answer would.
     Trains once, about half a minute on 2 cores."""
     full = next(path for path in series_notebooks() if path.name.startswith("08"))
-    code = ["from helpers.setup import setup_notebook", "setup_notebook()", "import keras", "from keras import layers"]
-    for cell in json.loads(full.read_text(encoding="utf-8"))["cells"]:
-        text = "".join(cell["source"])
-        grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
-        if cell["cell_type"] == "code" and ("x_fit, y_fit = " in text or "def batches(" in text
-                                            or grade_id == "08-my-network"):
-            code.append(text)
+    code = ["from helpers.setup import setup_notebook", "setup_notebook()", "import keras", "from keras import layers",
+            *hand_in_setup(full), *[text for text, grade_id in code_cells(full) if grade_id == "08-my-network"]]
     environment = dict(_environment(), MNIST_MODELS_DIR=str(folder))
     result = subprocess.run([sys.executable, "-c", "\n".join(code)], env=environment, capture_output=True,
                             text=True, timeout=1800, check=False)
