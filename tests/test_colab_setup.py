@@ -1,4 +1,5 @@
-"""The notebooks' set-up cell in a fake Colab: run twice, it leaves one clone and reinstalls nothing.
+"""The notebooks in a fake Colab: the set-up cell, run twice, leaves one clone and reinstalls nothing;
+Run All on every learner notebook reaches its last cell, with the series' code from the clone.
 
 Colab is stood in for by a ``google.colab`` module in ``sys.modules``, GitHub by a local
 bare repository made from this project, and ``/content`` by a temporary folder.
@@ -75,3 +76,60 @@ def test_setup_cell_in_fake_colab_clones_once_and_reinstalls_nothing(tmp_path):
     site_packages = str(Path(numpy.__file__).parents[1])
     assert report["numpy"].startswith(site_packages) and report["tensorflow"].startswith(site_packages)
     assert result.stdout.count("Ready on Google Colab") == 2
+
+
+# Run All in a fake Colab: every learner notebook, opened as Colab opens it from GitHub (its folder is
+# /content, not the project), with every exercise blank. Colab's own page cannot be reached offline;
+# this runs what it runs, in a kernel where `google.colab` exists, so the folded cell clones the
+# series and every later cell works from the clone. Training is cut to a few steps (classroom.cut),
+# so the run takes seconds, not the lessons' minutes; which cells run, and which checks, is unchanged.
+COLAB_STARTUP = textwrap.dedent('''
+    import sys as _sys, types as _types
+    import google as _google  # the real namespace package; a fake colab beside it
+    _google.colab = _sys.modules["google.colab"] = _types.ModuleType("google.colab")
+    __import__("classroom.cut").cut.cut_training()
+    del _sys, _types, _google
+''')
+LEARNER = sorted((ROOT / "learner").glob("0*.ipynb"))
+WHERE_HELPERS_CAME_FROM = 'import helpers\nprint("helpers from", helpers.__file__)'
+
+
+@pytest.fixture(scope="module")
+def github(tmp_path_factory) -> Path:
+    """GitHub, stood in for by a bare clone of this project."""
+    bare = tmp_path_factory.mktemp("github") / "mnist.git"
+    subprocess.run(["git", "clone", "--quiet", "--bare", str(ROOT), str(bare)], check=True)
+    return bare
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("learner", LEARNER, ids=[path.stem for path in LEARNER])
+def test_run_all_on_a_blank_learner_notebook_in_fake_colab_reaches_the_last_cell(learner, github, tmp_path,
+                                                                                 monkeypatch):
+    import nbformat
+    from nbclient import NotebookClient
+
+    content, ipython = tmp_path / "content", tmp_path / "ipython"
+    content.mkdir()
+    (ipython / "profile_default" / "startup").mkdir(parents=True)
+    (ipython / "profile_default" / "startup" / "00-fake-colab.py").write_text(COLAB_STARTUP)
+    monkeypatch.setenv("IPYTHONDIR", str(ipython))
+    for name in ("MNIST_MODELS_DIR", "MNIST_CHECKS_STOP", "NBGRADER_EXECUTION"):
+        monkeypatch.delenv(name, raising=False)  # Colab has none of these: the clone's own models/ is used
+
+    document = nbformat.read(learner, as_version=4)
+    fetch = next(cell for cell in document.cells if cell.cell_type == "code")
+    assert 'f"https://github.com/{REPOSITORY}"' in fetch.source and '"/content/"' in fetch.source
+    fetch.source = (fetch.source.replace('f"https://github.com/{REPOSITORY}"', repr(str(github)))
+                    .replace('"/content/"', repr(f"{content}/")))
+    document.cells.append(nbformat.v4.new_code_cell(WHERE_HELPERS_CAME_FROM))
+    NotebookClient(document, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(content)}}).execute()  # raises at the first error
+
+    code = [cell for cell in document.cells if cell.cell_type == "code"]
+    assert all(cell.execution_count for cell in code), "every cell ran, the last one too"
+    printed = ["".join(output.get("text", "") for output in cell.outputs) for cell in code]
+    clone = content / REPOSITORY.split("/")[1]
+    assert f"helpers from {clone}/" in printed[-1], printed[-1]
+    assert any("Ready on Google Colab" in text for text in printed)
+    assert sum("✗ Not yet" in text for text in printed) >= 3, "each blank exercise's check says so"
