@@ -98,10 +98,11 @@ def rounded(minutes: float) -> int:
 def statement(lesson: Lesson) -> str:
     """The "Estimated time" paragraph: the whole, and what it is made of."""
     exercises = sum(section.exercises for section in lesson.sections)
-    reading = lesson.minutes - exercises * MINUTES_PER_EXERCISE - lesson.run_seconds / 60
-    return (f"About {rounded(lesson.minutes)} minutes: about {reading:.0f} to read the text and run the cells, "
+    waiting = max(1, round(lesson.run_seconds / 60))
+    reading = rounded(lesson.minutes) - exercises * MINUTES_PER_EXERCISE - waiting  # the parts add up to the whole
+    return (f"About {rounded(lesson.minutes)} minutes: about {reading} to read the text and run the cells, "
             f"{MINUTES_PER_EXERCISE} for each of its {exercises} coding exercises, and "
-            f"{max(1, round(lesson.run_seconds / 60))} waiting while the cells compute (on a 2-core "
+            f"{waiting} waiting while the cells compute (on a 2-core "
             "computer; a slower laptop waits longer).")
 
 
