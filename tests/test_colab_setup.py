@@ -48,17 +48,26 @@ def setup_cell_source() -> str:
     return "".join(fetch["source"]) + "\n\n" + "".join(setup["source"])
 
 
-@pytest.mark.slow
-def test_setup_cell_in_fake_colab_clones_once_and_reinstalls_nothing(tmp_path):
-    bare = tmp_path / "github" / "mnist.git"
+def pointed_at_stand_ins(fetching: str, github: Path, content: Path) -> str:
+    """The folded fetching cell's source, cloning from ``github`` into ``content`` instead of GitHub and /content."""
+    assert 'f"https://github.com/{REPOSITORY}"' in fetching and '"/content/"' in fetching
+    return (fetching.replace('f"https://github.com/{REPOSITORY}"', repr(str(github)))
+            .replace('"/content/"', repr(f"{content}/")))
+
+
+@pytest.fixture(scope="module")
+def github(tmp_path_factory) -> Path:
+    """GitHub, stood in for by a bare clone of this project."""
+    bare = tmp_path_factory.mktemp("github") / "mnist.git"
     subprocess.run(["git", "clone", "--quiet", "--bare", str(ROOT), str(bare)], check=True)
+    return bare
+
+
+@pytest.mark.slow
+def test_setup_cell_in_fake_colab_clones_once_and_reinstalls_nothing(github, tmp_path):
     content = tmp_path / "content"
     content.mkdir()
-    cell = setup_cell_source()
-    assert 'f"https://github.com/{REPOSITORY}"' in cell and '"/content/"' in cell
-    cell = cell.replace('f"https://github.com/{REPOSITORY}"', repr(str(bare)))
-    cell = cell.replace('"/content/"', repr(f"{content}/"))
-    (tmp_path / "cell.py").write_text(cell)
+    (tmp_path / "cell.py").write_text(pointed_at_stand_ins(setup_cell_source(), github, content))
     (tmp_path / "driver.py").write_text(DRIVER)
 
     result = subprocess.run([sys.executable, str(tmp_path / "driver.py"), str(tmp_path / "cell.py")],
@@ -94,14 +103,6 @@ LEARNER = sorted((ROOT / "learner").glob("0*.ipynb"))
 WHERE_HELPERS_CAME_FROM = 'import helpers\nprint("helpers from", helpers.__file__)'
 
 
-@pytest.fixture(scope="module")
-def github(tmp_path_factory) -> Path:
-    """GitHub, stood in for by a bare clone of this project."""
-    bare = tmp_path_factory.mktemp("github") / "mnist.git"
-    subprocess.run(["git", "clone", "--quiet", "--bare", str(ROOT), str(bare)], check=True)
-    return bare
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("learner", LEARNER, ids=[path.stem for path in LEARNER])
 def test_run_all_on_a_blank_learner_notebook_in_fake_colab_reaches_the_last_cell(learner, github, tmp_path,
@@ -120,9 +121,7 @@ def test_run_all_on_a_blank_learner_notebook_in_fake_colab_reaches_the_last_cell
 
     document = nbformat.read(learner, as_version=4)
     fetch = next(cell for cell in document.cells if cell.cell_type == "code")
-    assert 'f"https://github.com/{REPOSITORY}"' in fetch.source and '"/content/"' in fetch.source
-    fetch.source = (fetch.source.replace('f"https://github.com/{REPOSITORY}"', repr(str(github)))
-                    .replace('"/content/"', repr(f"{content}/")))
+    fetch.source = pointed_at_stand_ins(fetch.source, github, content)
     document.cells.append(nbformat.v4.new_code_cell(WHERE_HELPERS_CAME_FROM))
     NotebookClient(document, timeout=600, kernel_name="python3",
                    resources={"metadata": {"path": str(content)}}).execute()  # raises at the first error
