@@ -100,7 +100,7 @@ export function buildView(el, size, { hasExamples = false } = {}) {
   const top3 = element("ol", "mnist-top3");
   top3.setAttribute("aria-label", "The three most likely digits");
   const caveat = element("div", "mnist-caveat",
-    "Sure is not right: the network must pick one of 0-9, even for a scribble.");
+    "Sure does not mean right: the network must pick one of 0-9, even for a scribble.");
   const preview = pixelCanvas("mnist-preview", MNIST_SIDE, MNIST_SIDE, PREVIEW_SCALE,
     "The drawing shrunk to 28 by 28 pixels, as the model receives it");
   const { bars, parts } = buildBars();

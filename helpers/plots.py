@@ -452,7 +452,7 @@ def plot_convolution_steps(image: np.ndarray, kernel: np.ndarray, filtered: np.n
 
     Responses are signed: orange where the filter's pattern is found, purple where its opposite is.
     """
-    figure, axes = new_figure(1, 4, width=12, height=3.4)
+    figure, axes = new_figure(1, 4, width=9, height=2.9)  # no wider than a notebook's output: not scaled down
     limit = np.abs(filtered).max() or 1.0
     panels = [(image, DIGIT_CMAP, None, "input digit"),
               (kernel, WEIGHT_CMAP, np.abs(kernel).max(), "3x3 filter"),
@@ -462,7 +462,7 @@ def plot_convolution_steps(image: np.ndarray, kernel: np.ndarray, filtered: np.n
         ax.imshow(values, cmap=cmap, vmin=None if vlimit is None else -vlimit, vmax=vlimit)
         if values is not image and values is not kernel:  # the filter's numbers are written on it
             outline_signs(ax, values, vlimit)
-        ax.set_title(f"{name}\n{values.shape[0]} x {values.shape[1]}", fontsize="small")
+        ax.set_title(f"{name}\n{values.shape[0]} x {values.shape[1]}")
         ax.set(xticks=[], yticks=[])
     kernel_norm = Normalize(-np.abs(kernel).max(), np.abs(kernel).max())
     for (row, column), value in np.ndenumerate(kernel):  # white on dark cells, black on light ones
@@ -494,7 +494,8 @@ def plot_conv_filters(filters: np.ndarray, *, n_cols: int = 8, cell_size: float 
             outline_signs(ax, filters[index], limit)
         else:
             for (row, column), value in np.ndenumerate(filters[index]):
-                ax.text(column, row, f"{value:.1f}", ha="center", va="center", fontsize="xx-small",
+                label = f"{value:.1f}".replace("-0.0", "0.0")  # a weight that rounds to zero has no sign
+                ax.text(column, row, label, ha="center", va="center", fontsize="x-small",
                         color=text_colour_on(WEIGHT_CMAP, Normalize(-limit, limit), value))
     figure.suptitle(title or f"The {len(filters)} filters the first convolution learned (orange +, purple -)")
     size = " x ".join(str(side) for side in filters.shape[1:3])
@@ -524,7 +525,7 @@ def plot_feature_maps(image: np.ndarray, maps: Mapping[str, np.ndarray], *, n_ch
             if channel < values.shape[-1]:
                 ax.imshow(values[..., channel], cmap=HEATMAP_CMAP)
             if column == 1:
-                ax.set_ylabel(f"{name}\n{values.shape[0]}x{values.shape[1]}", fontsize="small")
+                ax.set_ylabel(f"{name}\n{values.shape[0]}x{values.shape[1]}")
             if row == 0:
                 ax.set_title(f"channel {channel}", fontsize="small")
     figure.suptitle("Feature maps: where each channel responds in this digit (bright = strong)")
@@ -536,12 +537,12 @@ def plot_feature_maps(image: np.ndarray, maps: Mapping[str, np.ndarray], *, n_ch
 
 def plot_epoch_times(seconds: Mapping[str, float], limit_seconds: float, *,
                      title: str = "Time for one 60,000-image epoch") -> Figure:
-    """Horizontal bars of epoch time per set-up (log scale), the machine's limit dashed (notebook 08).
+    """Horizontal bars of epoch time per set-up (log scale), the machine's limit dashed (notebook 09).
 
     Each bar is labelled with its time and with the share of the limit it reaches, so the
     numbers do not depend on reading colours or a log axis.
     """
-    figure, axes = new_figure(width=9, height=0.55 * len(seconds) + 1.6)
+    figure, axes = new_figure(width=9, height=0.55 * len(seconds) + 2.0)
     ax = axes[0, 0]
     names = list(seconds)[::-1]  # first set-up on top
     times = [seconds[name] for name in names]
@@ -552,7 +553,7 @@ def plot_epoch_times(seconds: Mapping[str, float], limit_seconds: float, *,
                label=f"machine limit: {limit_seconds:.2f} s (the FLOP at NumPy's matmul rate)")
     ax.set_xscale("log")
     ax.set(xlim=(limit_seconds / 2, max(times) * 8), xlabel="seconds per epoch (log scale)", title=title)
-    ax.legend(loc="lower right", fontsize="small")
+    figure.legend(loc="outside lower center", fontsize="small")  # below the axes: clear of every bar's label
     return attach(figure, f"Horizontal bar chart, {title}: seconds per epoch on a log scale, one bar per set-up "
                   f"({series(list(seconds))}), each labelled with its time and the share of the machine's limit it "
                   "reaches; the fastest in blue, the others grey; a dashed vermillion line marks the limit.")

@@ -21,6 +21,7 @@ NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("0*.ipynb"))
 TF_LOG_LINE = re.compile(r"^[IWEF]\d{4} \d\d:\d\d:\d\d|absl::InitializeLog|oneDNN custom operations|cuda",
                          re.M)
 MAX_CODE_LINES = 15
+MAX_LINE_CHARACTERS = 100  # what JupyterLab shows of a line at 1280 px with the file browser open
 IGNORE_TAG = "nbval-ignore-output"  # nbval shows the output but does not compare it
 TOLERANCE_TAG = "depends-on-training"  # numbers compared within tests/nbval_tolerance.py's tolerances
 SMALL_SAMPLE_TAG = "small-sample"  # with TOLERANCE_TAG: shares measured on a few hundred images
@@ -91,6 +92,19 @@ def test_prose_before_every_code_cell_and_cells_short(notebook):
             assert previous["cell_type"] == "markdown" or folded(previous), f"no prose before: {source(cell)[:80]}"
             lines = [line for line in source(cell).splitlines() if line.strip()]
             assert len(lines) <= MAX_CODE_LINES, f"cell too long ({len(lines)} lines): {source(cell)[:80]}"
+
+
+def test_exercise_code_a_learner_reads_fits_on_a_laptop_screen(notebook):
+    """The stubs, their docstrings and the checks: a longer line is cut off at the right edge.
+
+    The worked answers (replaced by a stub in the learner edition) and the hidden tests are left out.
+    """
+    for cell in code_cells(notebook):
+        if not cell["metadata"].get("nbgrader"):
+            continue
+        shown = re.sub(r"### BEGIN (SOLUTION|HIDDEN TESTS).*?### END \1", "", source(cell), flags=re.S)
+        long_lines = [line for line in shown.splitlines() if len(line) > MAX_LINE_CHARACTERS]
+        assert not long_lines, f"lines over {MAX_LINE_CHARACTERS} characters (wrap them): {long_lines}"
 
 
 def tags(cell: dict) -> list[str]:

@@ -250,7 +250,11 @@ def test_epoch_times_bars_labels_limit_line_and_fastest_highlighted():
     assert colours == {plots.BLUE.lower(), plots.GREY.lower()}
     fastest_bar = ax.patches[0]  # reversed order: the last set-up is drawn first, at the bottom
     assert mcolors.to_hex(fastest_bar.get_facecolor()) == plots.BLUE.lower()
-    assert any("machine limit" in text.get_text() for text in ax.get_legend().get_texts())
+    legend = figure.legends[0]  # the figure's, below the axes
+    assert any("machine limit" in text.get_text() for text in legend.get_texts())
+    figure.canvas.draw()  # lay the figure out so the legend has its final position
+    legend_box = legend.get_window_extent()
+    assert not any(legend_box.overlaps(label.get_window_extent()) for label in ax.texts), "legend over a label"
 
 
 @pytest.mark.parametrize("count", [1, 9])
