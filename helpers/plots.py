@@ -93,9 +93,13 @@ def describe_digit_grid(count: int, n_rows: int, n_cols: int, titles: Sequence[s
     """The text alternative of :func:`plot_digit_grid`: how many images, how laid out, titled how."""
     layout = "one image" if count == 1 else f"a grid of {count} images in {n_rows} row{'s' * (n_rows > 1)} of {n_cols}"
     text = f"{suptitle}: {layout}" if suptitle else sentence(layout)
-    if titles is not None and count <= 5:  # a few titles are read out; a gallery's would be a list of numbers
-        text += ", titled " + "; ".join(" ".join(str(title).split()) for title in titles[:count])
-    elif titles is not None:
+    shown = [" ".join(str(title).split()) for title in titles[:count]] if titles is not None else []
+    named = [title for title in shown if title]
+    if named and count <= 5:  # a few titles are read out; a gallery's would be a list of numbers
+        text += ", titled " + "; ".join(shown)
+    elif named and len(named) < count:  # only some titled, such as the first of each row
+        text += f"; {len(named)} of them titled: {', '.join(named)}"
+    elif named:
         text += ", each with a title above it"
     return text + "."
 

@@ -471,3 +471,11 @@ def test_the_sweep_figure_keeps_the_good_runs_readable_and_says_where_one_went_o
     text = describe(figure)
     assert text.startswith("Line chart") and "learning rate 5.0 (dash-dotted with triangles)" in text
     assert "off the chart" in text and "blind guess's loss, 2.30" in text
+
+
+def test_digit_grid_description_counts_only_the_titles_shown():
+    row_labels = [str(digit) if column == 0 else "" for digit in range(3) for column in range(4)]
+    assert plots.describe_digit_grid(12, 3, 4, row_labels, None) == (
+        "A grid of 12 images in 3 rows of 4; 3 of them titled: 0, 1, 2.")
+    assert plots.describe_digit_grid(6, 1, 6, [f"{n}" for n in range(6)], None).endswith("each with a title above it.")
+    assert plots.describe_digit_grid(2, 1, 2, ["a", "b"], None).endswith("titled a; b.")
