@@ -160,6 +160,7 @@ def test_colab_badge_and_setup_cells_name_the_one_repository(notebook):
     first = source(cells(notebook)[0])
     badge = f"https://colab.research.google.com/github/{REPOSITORY}/blob/main/notebooks/{notebook.name}"
     assert badge in first, "the first cell carries this notebook's Colab badge"
+    assert "![" not in first, "a text link, not a badge image fetched from the web: the notebook stays offline"
     fetch, setup = code_cells(notebook)[:2]
     assert f'REPOSITORY = "{REPOSITORY}"' in source(fetch)
     assert "pip install" not in source(fetch), "Colab's TensorFlow and numpy must not be reinstalled"
