@@ -91,7 +91,7 @@ def code_cells(notebook: Path) -> list[tuple[str, str | None]]:
 
 
 def hand_in_setup(full: Path) -> list[str]:
-    """The cells of 08 that 08's own network needs: the data's splits and ``batches``."""
+    """The cells of 08 that 08's own network needs: the data's splits, ``batches`` and ``val_batches``."""
     return [text for text, _ in code_cells(full) if "x_fit, y_fit = " in text or "def batches(" in text]
 
 

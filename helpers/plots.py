@@ -95,7 +95,7 @@ def describe_digit_grid(count: int, n_rows: int, n_cols: int, titles: Sequence[s
     text = f"{suptitle}: {layout}" if suptitle else sentence(layout)
     shown = [" ".join(str(title).split()) for title in titles[:count]] if titles is not None else []
     named = [title for title in shown if title]
-    if named and count <= 5:  # a few titles are read out; a gallery's would be a list of numbers
+    if named and len(named) == count <= 5:  # a few titles are read out; a gallery's would be a list of numbers
         text += ", titled " + "; ".join(shown)
     elif named and len(named) < count:  # only some titled, such as the first of each row
         text += f"; {len(named)} of them titled: {', '.join(named)}"
@@ -115,8 +115,9 @@ def plot_pixel_values(image: np.ndarray, title: str = "") -> Figure:
     """One digit as its grid of numbers: each pixel's value written on its own square (notebook 01)."""
     figure, axes = new_figure(width=9, height=9)
     sns.heatmap(image, annot=True, fmt="d" if image.dtype.kind in "iu" else ".1f", cmap=DIGIT_CMAP,
-                cbar=False, annot_kws={"fontsize": "xx-small"}, square=True, ax=axes[0, 0])
+                cbar=False, annot_kws={"fontsize": "x-small"}, square=True, ax=axes[0, 0])
     axes[0, 0].set(title=title, xlabel="column", ylabel="row")
+    axes[0, 0].tick_params(axis="y", labelrotation=0)  # row numbers upright, like the column numbers
     ink = int(np.count_nonzero(image))
     return attach(figure, f"{title + ': a' if title else 'A'} {image.shape[0]} x {image.shape[1]} grid of "
                   f"squares, one per pixel, each with its value written on it (rows and columns numbered); values "
@@ -257,6 +258,7 @@ def plot_confidence_bars(confidence_per_digit: np.ndarray, *, title: str = "") -
     ax.set(xticks=np.arange(len(confidence_per_digit)), xlabel="true digit",
            ylabel="mean probability given to the true digit", ylim=(0, 1.08),
            title=title or "How sure is the model of the right answer? (lowest in vermillion)")
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))  # the axis in percent, as the bars' labels
     values = np.asarray(confidence_per_digit, dtype=float)
     lowest = extreme_named(values, lowest=True)
     return attach(figure, "Bar chart of the mean probability the model gives the true digit, for each digit 0-9, "
@@ -330,18 +332,18 @@ def describe_confusion_matrix(matrix: np.ndarray, title: str) -> str:
 
 
 def outline_signs(ax: Axes, values: np.ndarray, limit: float) -> None:
-    """Outline where ``values`` pass half of ``limit``: solid black around positive areas, dashed white around negative.
+    """Outline where ``values`` pass half of ``limit``: solid black around positive areas, dotted black around negative.
 
     The second cue besides colour, so that a reader who cannot tell orange from purple (or who
     prints in grey) still sees which areas push up and which push down.
     """
     if values.max() > limit / 2:
         ax.contour(values, levels=[limit / 2], colors=BLACK, linewidths=0.7, linestyles="solid")
-    if values.min() < -limit / 2:  # white dashes show on the dark purple they surround
-        ax.contour(values, levels=[-limit / 2], colors="white", linewidths=0.9, linestyles=[(0, (2, 1))])
+    if values.min() < -limit / 2:  # black dots show against the paler colours around the purple
+        ax.contour(values, levels=[-limit / 2], colors=BLACK, linewidths=1.0, linestyles=[(0, (1, 1))])
 
 
-SIGN_OUTLINES = "strongly positive areas outlined in solid black, strongly negative ones in dashed white"
+SIGN_OUTLINES = "strongly positive areas outlined in solid black, strongly negative ones in dotted black"
 
 
 def plot_hidden_weights(weights: np.ndarray, *, n_cols: int = 16, cell_size: float = 0.7,
@@ -529,7 +531,8 @@ def plot_feature_maps(image: np.ndarray, maps: Mapping[str, np.ndarray], *, n_ch
             if channel < values.shape[-1]:
                 ax.imshow(values[..., channel], cmap=HEATMAP_CMAP)
             if column == 1:
-                ax.set_ylabel(f"{name}\n{values.shape[0]}x{values.shape[1]}")
+                ax.set_ylabel(f"{name}\n{values.shape[0]}x{values.shape[1]}", rotation=0, ha="right",
+                              va="center", fontsize="medium")  # upright: read without turning the head
             if row == 0:
                 ax.set_title(f"channel {channel}", fontsize="small")
     figure.suptitle("Feature maps: where each channel responds in this digit (bright = strong)")
@@ -593,7 +596,8 @@ def plot_learning_rate_sweep(losses: Mapping[str, Sequence[float]], *, chance_lo
             overflow = ", and overflows to infinity" if (~np.isfinite(curve)).any() else ""
             note = f"{name}: off the chart, up to {peak:.0f}{overflow}"
             notes.append(note)
-            ax.annotate(note, (steps[above][0], top), textcoords="offset points", xytext=(12, -14), fontsize="small")
+            ax.annotate(note, (steps[above][0], top), textcoords="offset points", xytext=(12, -14), fontsize="small",
+                        bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.9})
     guess = ""
     if chance_loss is not None:
         ax.axhline(chance_loss, color=GREY, linestyle=":", linewidth=2, label=f"blind guess ({chance_loss:.2f})")

@@ -30,7 +30,17 @@ def check(correct: bool, *, praise: str = "", hint: str) -> None:
         check(answer == 101_770, praise="that is 784*128 + 128 + 128*10 + 10.",
               hint="count weights and biases of both Dense layers.")
     """
-    print(f"✓ Correct{': ' + praise if praise else '.'}" if correct else f"✗ Not yet. Hint: {hint}")
+    say(f"✓ Correct{': ' + praise if praise else '.'}" if correct else f"✗ Not yet. Hint: {hint}")
+
+
+def plain(text: str) -> str:
+    """``text`` as a learner reads it in a cell's output: plain text, so Markdown backticks are dropped."""
+    return text.replace("`", "")
+
+
+def say(text: str) -> None:
+    """Print a check's message as plain text (:func:`plain`): hints may quote code in backticks."""
+    print(plain(text))
 
 
 class NotYet(AssertionError):
@@ -41,7 +51,7 @@ class NotYet(AssertionError):
     """
 
     def _render_traceback_(self) -> list[str]:
-        return [f"✗ Not yet. {self}"]
+        return [plain(f"✗ Not yet. {self}")]
 
 
 UNWRITTEN = (None, Ellipsis, NotImplemented)
@@ -73,7 +83,7 @@ def not_yet(sentence: str) -> None:
     """Report a failing check: print "✗ Not yet. ..." and go on, or raise :class:`NotYet` when grading."""
     if failing_checks_stop():
         raise NotYet(sentence)
-    print(f"✗ Not yet. {sentence}")
+    say(f"✗ Not yet. {sentence}")
 
 
 @contextlib.contextmanager
@@ -82,7 +92,8 @@ def needs_your_functions() -> Iterator[None]:
 
     In a kernel (a learner's, or nbgrader's while it grades: these cells are never graded) an error
     inside the block (a function still blank, or wrong enough to fail) prints one "✗ Not yet." line
-    instead of a traceback, so Run All goes on to the last cell; the cell can be run again once the
+    instead of a traceback (a name the cell itself uses but an earlier cell has not made gets its
+    own sentence), so Run All goes on to the last cell; the cell can be run again once the
     checks above pass. In tests and scripts the error is raised as it is::
 
         with needs_your_functions():
@@ -93,8 +104,21 @@ def needs_your_functions() -> Iterator[None]:
     except Exception as error:
         if not in_kernel():
             raise
-        print(f"✗ Not yet. This cell runs your functions from above, and one of them is not ready "
-              f"({type(error).__name__}: {error}). Once every check above says ✓, run this cell again.")
+        if isinstance(error, NameError) and _raised_in_the_cell(error):
+            name = getattr(error, "name", None) or str(error)
+            say(f"✗ Not yet. This cell uses {name}, which an earlier cell has not made yet: run the "
+                "cells above again from the first one that said ✗ Not yet, then this one.")
+            return
+        say(f"✗ Not yet. This cell runs your functions from above, and one of them is not ready "
+            f"({type(error).__name__}: {error}). Once every check above says ✓, run this cell again.")
+
+
+def _raised_in_the_cell(error: BaseException) -> bool:
+    """Whether ``error`` was raised by the cell's own code (a module's top level), not inside a function."""
+    trace = error.__traceback__
+    while trace is not None and trace.tb_next is not None:
+        trace = trace.tb_next
+    return trace is not None and trace.tb_frame.f_code.co_name == "<module>"
 
 
 def _reporting(check: Callable) -> Callable:
@@ -185,7 +209,7 @@ def check_function(function: Callable, cases: list[tuple[tuple, object]], *, pra
     if no_loops and _has_loop(function):
         raise NotYet(f"{name} uses a loop: write it with whole-array NumPy operations instead.")
     _check_cases(function, name, cases, mistakes, forbidden)
-    print(f"✓ Correct: {praise}")
+    say(f"✓ Correct: {praise}")
 
 
 def _check_cases(function: Callable, name: str, cases: list[tuple[tuple, object]],
@@ -262,7 +286,7 @@ def check_value(value: object, expected: object, *, name: str, praise: str,
     if problem:
         hints = [hint for wrong, hint in mistakes if _difference(value, wrong) is None]
         raise NotYet(f"{name} {problem.replace('returned', 'is', 1)}." + (f" {hints[0]}" if hints else ""))
-    print(f"✓ Correct: {praise}")
+    say(f"✓ Correct: {praise}")
 
 
 @_reporting
@@ -274,7 +298,7 @@ def require(correct: bool, *, praise: str, problem: str) -> None:
     """
     if not correct:
         raise NotYet(problem)
-    print(f"✓ Correct: {praise}")
+    say(f"✓ Correct: {praise}")
 
 
 def _try(function: Callable, arguments: tuple) -> object:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import warnings
 from collections.abc import Iterator
 from importlib.metadata import PackageNotFoundError, version
 
@@ -135,9 +136,10 @@ def setup_notebook(seed: int = SEED, *, presentation: bool = False) -> None:
     - seeds Python, NumPy and TensorFlow (``keras.utils.set_random_seed``) and makes
       TensorFlow's operations deterministic, so a re-run prints the same numbers;
     - sets the series' plot style (``presentation=True`` for large projector fonts);
-    - warns, in plain words, about packages older than the series needs.
-
-    - keeps the kernel's memory small (:func:`return_freed_memory`).
+    - warns, in plain words, about packages older than the series needs;
+    - keeps the kernel's memory small (:func:`return_freed_memory`);
+    - silences Keras' warning that ``fit`` ignores ``shuffle`` for a ``tf.data`` pipeline, which
+      shuffles itself (notebooks 08 and 09): a learner's ``fit(batches(...))`` prints no false alarm.
 
     Safe to call again: it re-seeds, which is how a notebook restarts a random sequence.
     """
@@ -150,6 +152,7 @@ def setup_notebook(seed: int = SEED, *, presentation: bool = False) -> None:
 
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
+    warnings.filterwarnings("ignore", message="`shuffle=True` was passed, but will be ignored", category=UserWarning)
     versions = f"TensorFlow {tf.__version__}, Keras {keras.__version__}"
     use_series_style(presentation=presentation)
     for problem in version_problems():

@@ -217,7 +217,7 @@ def test_run_all_on_a_blank_learner_notebook_reaches_the_last_cell(browser, jupy
         assert state["lastCount"] == max(state["counts"]) == state["cells"], state  # run in order, the last last
         not_yet = page.locator(".jp-OutputArea-output").filter(has_text="✗ Not yet.")
         expect(not_yet.first).to_be_visible()
-        expect(not_yet.first).to_contain_text("returns nothing yet: replace `...` with your code")
+        expect(not_yet.first).to_contain_text("returns nothing yet: replace ... with your code")
         assert not_yet.count() == 3, "each of notebook 01's three blank exercises says ✗ Not yet"
         expect(page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']")
                .filter(has_text="Traceback")).to_have_count(0)

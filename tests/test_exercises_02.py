@@ -1,6 +1,8 @@
 """Notebook 02's coding exercises: each check passes on the worked answer and fails on a blank,
 on typical wrong answers and on a value copied from an output (see exercise_tools)."""
 
+import re
+
 import numpy as np
 import pytest
 from exercise_tools import exercise_tests, notebook
@@ -40,3 +42,26 @@ def namespace() -> dict:
 
 test_every_exercise_is_tested, test_checks_fail_on_blank_wrong_and_copied_answers = (
     exercise_tests(NOTEBOOK, WRONG, COPIED))
+
+
+def _softmax_without_the_maximum(scores):
+    exponentials = np.exp(scores)
+    return exponentials / exponentials.sum(axis=1, keepdims=True)
+
+
+def _softmax_minus_the_table_maximum(scores):
+    exponentials = np.exp(scores - scores.max())
+    return exponentials / exponentials.sum(axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize(("softmax", "hint"), [
+    (_softmax_without_the_maximum, "subtract each row's largest score, scores.max(axis=1, keepdims=True)"),
+    (_softmax_minus_the_table_maximum, "not the largest of the whole table"),
+])
+def test_the_softmax_check_names_the_two_mistakes_with_very_large_scores(softmax, hint):
+    """Both pass the ordinary table; on huge scores one overflows and the other gives nan (0 / 0)."""
+    from helpers.checks.notebook_02 import check_softmax
+    from helpers.selfcheck import NotYet
+
+    with pytest.raises(NotYet, match=re.escape(hint)):
+        check_softmax(softmax)

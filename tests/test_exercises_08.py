@@ -108,7 +108,7 @@ def test_a_graded_kernel_keeps_the_network_handed_in(namespace, tmp_path, monkey
 
 
 def data_and_batches() -> dict:
-    """What the hand-in's worked answer uses: the splits, `batches`, `SEED` and `layers`."""
+    """What the hand-in's worked answer uses: the splits, `batches`, `val_batches`, `SEED` and `layers`."""
     from classroom.course import hand_in_setup
 
     defined: dict = {}
@@ -116,5 +116,5 @@ def data_and_batches() -> dict:
         for cell in hand_in_setup(NOTEBOOK):
             exec(cell, defined)
     from keras import layers
-    names = ("x_fit", "y_fit", "x_val", "y_val", "batches", "SEED")
+    names = ("x_fit", "y_fit", "x_val", "y_val", "batches", "val_batches", "SEED")
     return {name: defined[name] for name in names} | {"layers": layers}

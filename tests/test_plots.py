@@ -63,6 +63,7 @@ def test_confidence_bars_label_each_bar_in_percent_and_highlight_the_lowest():
     assert colours[5] == plots.VERMILLION.lower()
     assert colours.count(plots.VERMILLION.lower()) == 1
     assert ax.get_xlabel() and ax.get_ylabel()
+    assert ax.yaxis.get_major_formatter()(0.5, 0) == "50%", "the axis speaks percent, as the bars' labels do"
 
 
 def test_probabilities_chart_names_the_prediction():
@@ -192,9 +193,9 @@ def test_sign_is_told_by_outlines_as_well_as_colour():
     figure = plots.plot_hidden_weights(weights, n_cols=3)
     positive, negative, empty = (ax for ax in figure.axes if ax.images)
     assert outline_styles(positive) == [("#000000", False)], "positive areas: a solid black outline"
-    assert outline_styles(negative) == [("#ffffff", True)], "negative areas: a dashed white outline"
+    assert outline_styles(negative) == [("#000000", True)], "negative areas: a dotted black outline"
     assert outline_styles(empty) == []
-    assert "positive areas outlined in solid black, strongly negative ones in dashed white" in describe(figure)
+    assert "positive areas outlined in solid black, strongly negative ones in dotted black" in describe(figure)
 
 
 # --- notebook 08: convolution steps, filters, feature maps, epoch times, reliability
@@ -233,6 +234,7 @@ def test_feature_maps_one_row_per_layer_labelled_with_its_size():
     assert len(figure.axes) == 3 * 5
     labels = [ax.get_ylabel() for ax in figure.axes if ax.get_ylabel()]
     assert labels == ["relu1\n28x28", "relu2\n14x14", "tiny\n7x7"]
+    assert {ax.yaxis.label.get_rotation() for ax in figure.axes if ax.get_ylabel()} == {0}, "upright row labels"
     assert sum(bool(ax.images) for ax in figure.axes) == 1 + 4 + 4 + 3  # the input, then the channels there are
     assert titles(figure)[:2] == ["input", "channel 0"]
 
@@ -479,3 +481,19 @@ def test_digit_grid_description_counts_only_the_titles_shown():
         "A grid of 12 images in 3 rows of 4; 3 of them titled: 0, 1, 2.")
     assert plots.describe_digit_grid(6, 1, 6, [f"{n}" for n in range(6)], None).endswith("each with a title above it.")
     assert plots.describe_digit_grid(2, 1, 2, ["a", "b"], None).endswith("titled a; b.")
+    assert plots.describe_digit_grid(3, 1, 3, ["a", "", "b"], None).endswith("; 2 of them titled: a, b.")
+
+
+def test_pixel_values_rows_numbered_upright_and_values_legible():
+    figure = plots.plot_pixel_values(IMAGES[0], "pixels")
+    ax = figure.axes[0]
+    assert {label.get_rotation() for label in ax.get_yticklabels()} == {0}, "row numbers read without turning"
+    x_small = mpl.font_manager.font_scalings["x-small"] * mpl.rcParams["font.size"]
+    assert {text.get_fontsize() for text in ax.texts} == {x_small}, "values in x-small type, not xx-small"
+
+
+def test_learning_rate_sweep_note_has_a_background_over_the_lines():
+    losses = {"learning rate 0.5": [2.3, 1.0, 0.5], "learning rate 5.0": [2.3, 40.0, np.inf]}
+    figure = plots.plot_learning_rate_sweep(losses, chance_loss=2.3)
+    notes = [text for text in figure.axes[0].texts if "off the chart" in text.get_text()]
+    assert notes and all(note.get_bbox_patch() is not None for note in notes)

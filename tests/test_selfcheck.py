@@ -71,9 +71,9 @@ def test_in_a_learners_kernel_a_failing_check_prints_and_goes_on(monkeypatch, ca
     assert selfcheck.require(False, praise="", problem="Compile the model first.") is None
     assert selfcheck.check_function(lambda x: x + 1, [((1,), 2)], praise="one more.") is None
     assert capsys.readouterr().out.splitlines() == [
-        "✗ Not yet. <lambda> returns nothing yet: replace `...` with your code and `return` the result.",
+        "✗ Not yet. <lambda> returns nothing yet: replace ... with your code and return the result.",
         "✗ Not yet. <lambda>(5) returned 6 instead of 7. Add two.",
-        "✗ Not yet. n is not computed yet: replace `...` with your code.",
+        "✗ Not yet. n is not computed yet: replace ... with your code.",  # printed: no backticks
         "✗ Not yet. Compile the model first.",
         "✓ Correct: one more.",
     ]
@@ -115,7 +115,7 @@ def test_in_a_real_kernel_only_grading_stops_the_notebook(tmp_path):
 
     shown = run()
     assert [output["text"] for cell in shown.cells for output in cell.outputs] == [
-        "✗ Not yet. n is not computed yet: replace `...` with your code.\n", "the last cell ran\n"]
+        "✗ Not yet. n is not computed yet: replace ... with your code.\n", "the last cell ran\n"]
     for variable, value in (("NBGRADER_EXECUTION", "validate"), ("MNIST_CHECKS_STOP", "1")):
         with pytest.raises(CellExecutionError, match="✗ Not yet. n is not computed yet") as failure:
             run(**{variable: value})
@@ -216,6 +216,19 @@ def test_a_cell_that_needs_the_learners_functions_says_so_in_a_kernel_and_raises
         "(TypeError: 'NoneType' object is not subscriptable). Once every check above says ✓, run this cell again.",
         "ready",
     ]
+    cell = compile("with needs_your_functions():\n    print(slope)\n", "<cell>", "exec")
+    exec(cell, {"needs_your_functions": selfcheck.needs_your_functions})  # noqa: S102
+    assert capsys.readouterr().out == (  # an earlier cell failed, so a name the cell uses is missing
+        "✗ Not yet. This cell uses slope, which an earlier cell has not made yet: run the cells above "
+        "again from the first one that said ✗ Not yet, then this one.\n")
+
+    def typo(pixels):
+        return pixls  # noqa: F821
+
+    with selfcheck.needs_your_functions():  # a NameError inside the learner's function: their code
+        typo(1)
+    assert capsys.readouterr().out.startswith(
+        "✗ Not yet. This cell runs your functions from above, and one of them is not ready (NameError")
     monkeypatch.setenv(selfcheck.GRADER_VARIABLE, "autograde")  # grading: not a graded cell, so it goes on
     with selfcheck.needs_your_functions():
         forward(1)[2]

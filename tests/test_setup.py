@@ -37,6 +37,22 @@ def test_stderr_works_again_after_the_quiet_import():
     assert result.stderr == "still here\n"
 
 
+@pytest.mark.slow
+def test_fitting_a_tf_data_pipeline_prints_no_shuffle_warning():
+    result = run_python("""
+        from helpers.setup import setup_notebook
+        setup_notebook()
+        import keras
+        import numpy as np
+        import tensorflow as tf
+        model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+        model.compile("sgd", "mse")
+        pipeline = tf.data.Dataset.from_tensor_slices((np.ones((4, 2)), np.ones(4))).batch(2)
+        model.fit(pipeline, epochs=1, verbose=0)
+    """)
+    assert result.stderr == "", "fit on a pipeline that shuffles itself says shuffle is ignored"
+
+
 def test_setup_seeds_numpy_and_keras_identically_each_call():
     import keras
 

@@ -45,7 +45,8 @@ def check_wrong_among_sure(wrong_among_sure, test_probabilities, y_test) -> None
         wrong_among_sure,
         [((made_up, labels), 1 / 3), ((made_up, labels, 0.95), 0.0), ((made_up, labels, 0.5), 0.5),
          ((test_probabilities, y_test), on_test)],
-        praise="the sure answers are those with confidence at or above the limit, and the share is taken among them.",
+        praise="the sure answers are those with confidence at or above the limit, and the share is taken "
+               f"among them. On all the test images, {on_test:.1%} of the sure answers are wrong.",
         mistakes=[
             (
                 lambda p, y, limit=0.9: np.sum((p.argmax(axis=1) != y) & (p.max(axis=1) >= limit)) / len(y),
