@@ -29,6 +29,7 @@ from helpers.setup import SEED, setup_notebook
 NOTEBOOK = notebook_code.NOTEBOOKS / "08_going_further.ipynb"
 FIT_IMAGES = 54_000  # the rest of the training images are notebook 08's validation split
 TEST_BATCH = 200  # notebook 08 scores every network on its test images in batches of 200
+VAL_BATCH = 200  # and watches its validation images in batches of 200 (its val_batches)
 DEFINITIONS = ("batches", "dense_network", "train_dense")
 # The cells (named by a name each assigns) that train each network, in the notebook's order, and the model.
 RECIPES = {"dense": (("cosine_30_epochs",), "tuned_model"),
@@ -49,6 +50,7 @@ def recipe(name: str, seed: int, data: tuple) -> dict:
                  "x_test": x_test, "y_test": y_test, "test_accuracy": {}}  # the 30-epoch cell adds to it
     notebook_code.definitions(NOTEBOOK, DEFINITIONS, namespace)
     namespace["test_batches"] = namespace["batches"](x_test, y_test, TEST_BATCH)  # as the notebook scores
+    namespace["val_batches"] = namespace["batches"](x_val, y_val, VAL_BATCH)  # as the notebook watches
     for assigns in RECIPES[name][0]:
         notebook_code.run_cell(NOTEBOOK, assigns, namespace)
     return namespace

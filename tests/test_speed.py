@@ -86,7 +86,7 @@ def test_exercise_and_plotting_cells_are_never_run():
 
 def test_definitions_run_only_the_imports_and_definitions_of_their_cells():
     namespace = notebook_code.definitions(NOTEBOOK_08, ["dense_network", "batches"], {"SEED": 7})
-    assert {"keras", "np", "tf", "dense_network", "batches"} <= namespace.keys()
+    assert {"keras", "tf", "dense_network", "batches"} <= namespace.keys()
     assert "x_fit" not in namespace  # the cells' try-out lines, which need the data, did not run
     assert namespace["dense_network"].__globals__ is namespace  # SEED and data are looked up here
 
