@@ -155,7 +155,7 @@ def _difference(result: object, expected: object) -> str | None:
             return f"returned an array of shape {result.shape} instead of {expected.shape}"
         if result.dtype != expected.dtype:
             return f"returned {result.dtype} numbers instead of {expected.dtype}"
-        equal = np.isclose(result, expected) if expected.dtype.kind == "f" else result == expected
+        equal = np.isclose(result, expected, equal_nan=True) if expected.dtype.kind == "f" else result == expected
         if not equal.all():
             index = tuple(int(i) for i in np.unravel_index(np.argmin(equal), equal.shape))
             position = index[0] if len(index) == 1 else index
@@ -164,7 +164,7 @@ def _difference(result: object, expected: object) -> str | None:
     if isinstance(result, np.ndarray) and result.size != 1:
         return f"returned {_show(result)}, not a single number"
     same = _plain(result, type(expected)) == expected if not isinstance(expected, float) else (
-        _plain(result, float) is not None and bool(np.isclose(_plain(result, float), expected)))
+        _plain(result, float) is not None and bool(np.isclose(_plain(result, float), expected, equal_nan=True)))
     return None if same else f"returned {_show(result)} instead of {_show(expected)}"
 
 
@@ -195,12 +195,13 @@ def check_function(function: Callable, cases: list[tuple[tuple, object]], *, pra
     ``cases`` are ``(arguments, expected result)`` pairs; use made-up inputs beside the real
     data, so that a number copied from an output fails. ``mistakes`` pairs a typical wrong
     version of the function with the hint to give when the learner's result equals its
-    result. Otherwise reports one plain sentence saying what is wrong (a function still holding
-    ``...`` "returns nothing yet") through :func:`not_yet`: printed in a learner's kernel, raised
-    as :class:`NotYet` when grading. Arguments are copied, so a
-    function that changes its input in place cannot spoil the next case. While the learner's
-    function runs, each ``forbidden`` function (the series' own answer, which computed the
-    expected values) refuses to run, under whatever name it is called (:func:`forbidding`);
+    result (nan equal to nan), or when both stop with the same kind of error. Otherwise reports
+    one plain sentence saying what is wrong (a function still holding ``...`` "returns nothing
+    yet") through :func:`not_yet`: printed in a learner's kernel, raised as :class:`NotYet` when
+    grading. Arguments are copied, so a function that changes its input in place cannot spoil the
+    next case. While the learner's function runs, each ``forbidden`` function (the series' own
+    answer, which computed the expected values) refuses to run, under whatever name it is called
+    (:func:`forbidding`);
     ``no_loops`` fails a function whose source holds a ``for`` or ``while`` loop.
     """
     name = getattr(function, "__name__", "your function")
@@ -229,7 +230,9 @@ def _check_cases(function: Callable, name: str, cases: list[tuple[tuple, object]
             if str(error).startswith(FORBIDDEN):
                 raise NotYet(f"{call} calls {str(error)[len(FORBIDDEN):]}, which the series wrote for you: "
                              "write your own.") from None
-            raise NotYet(f"{call} stopped with {type(error).__name__}: {error}") from None
+            hints = [hint for wrong, hint in mistakes if _raises(wrong, arguments, type(error))]
+            raise NotYet(f"{call} stopped with {type(error).__name__}: {error}"
+                         + (f". {hints[0]}" if hints else "")) from None
         if any(result is unwritten for unwritten in UNWRITTEN):
             raise NotYet(f"{name} returns nothing yet: replace `...` with your code and `return` the result.")
         problem = _difference(result, expected)
@@ -299,6 +302,17 @@ def require(correct: bool, *, praise: str, problem: str) -> None:
     if not correct:
         raise NotYet(problem)
     say(f"✓ Correct: {praise}")
+
+
+def _raises(function: Callable, arguments: tuple, error: type[Exception]) -> bool:
+    """Whether ``function(*arguments)`` stops with an ``error``: a typical mistake that fails the same way."""
+    try:
+        function(*arguments)
+    except error:
+        return True
+    except Exception:  # another error: another mistake
+        return False
+    return False
 
 
 def _try(function: Callable, arguments: tuple) -> object:

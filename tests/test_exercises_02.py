@@ -58,10 +58,17 @@ def _softmax_minus_the_table_maximum(scores):
     (_softmax_without_the_maximum, "subtract each row's largest score, scores.max(axis=1, keepdims=True)"),
     (_softmax_minus_the_table_maximum, "not the largest of the whole table"),
 ])
-def test_the_softmax_check_names_the_two_mistakes_with_very_large_scores(softmax, hint):
-    """Both pass the ordinary table; on huge scores one overflows and the other gives nan (0 / 0)."""
+def test_the_softmax_check_names_the_two_mistakes_with_very_large_scores(softmax, hint, monkeypatch, capsys):
+    """Both pass the ordinary table; on huge scores one overflows and the other gives nan (0 / 0).
+    The hint is raised when grading and printed in a learner's kernel."""
+    from helpers import selfcheck
     from helpers.checks.notebook_02 import check_softmax
-    from helpers.selfcheck import NotYet
 
-    with pytest.raises(NotYet, match=re.escape(hint)):
+    with pytest.raises(selfcheck.NotYet, match=re.escape(hint)):
         check_softmax(softmax)
+    monkeypatch.delenv(selfcheck.GRADER_VARIABLE, raising=False)
+    monkeypatch.delenv(selfcheck.STOP_VARIABLE, raising=False)
+    monkeypatch.setattr(selfcheck, "in_kernel", lambda: True)
+    check_softmax(softmax)
+    printed = capsys.readouterr().out
+    assert printed.startswith("✗ Not yet.") and hint in printed, printed
